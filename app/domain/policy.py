@@ -1,0 +1,87 @@
+"""The authority's policy: every number of R18, with DOMAIN.md's values as defaults.
+
+Rules read their numbers from a `Policy`, never from a literal. A deployment can
+override any of them in the TOML file named by PLACEMENTS_POLICY_FILE.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "risk_assessment",
+    "care_and_support_plan",
+    "cla_care_plan",
+    "placement_plan",
+    "support_plan",
+    "safety_plan",
+    "health_assessment",
+    "mental_capacity_assessment",
+    "best_interests_decision",
+    "financial_assessment",
+    "s117_aftercare_plan",
+    "positive_behaviour_support_plan",
+    "tenancy_agreement",
+    "other",
+)
+
+SERVICES: tuple[str, ...] = ("foster_care", "residential", "supported_living", "shared_lives")
+
+
+def _default_required_documents() -> dict[str, list[str]]:
+    # Seed 003: the practice assurance panel needs the care and support plan and
+    # the risk assessment; the rest of its list is "if relevant".
+    return {"supported_living": ["care_and_support_plan", "risk_assessment"]}
+
+
+def _default_nfa_reasons() -> list[str]:
+    # Seed 001 names no list; these are the reasons practice supervisors record.
+    return [
+        "needs_met_by_supervising_social_worker",
+        "support_available_elsewhere",
+        "carer_declined_support",
+        "placement_ended",
+        "insufficient_capacity",
+        "other",
+    ]
+
+
+class Policy(BaseModel):
+    """The R18 numbers in force. Frozen: rules receive it, never change it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    uk_nation: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
+    timezone: str = "Europe/London"
+    # R3: documents for a practice assurance panel, working days before the panel.
+    panel_document_working_days: int = Field(default=3, ge=0, le=30)
+    panel_required_documents: dict[str, list[str]] = Field(
+        default_factory=_default_required_documents
+    )
+    # R9: contacts in one casework episode before the checkpoint.
+    casework_contacts_per_episode: int = Field(default=10, ge=1, le=100)
+    # R8/R11: first supervision after allocation; the two cadences.
+    first_supervision_weeks: int = Field(default=4, ge=1, le=52)
+    supervision_short_weeks: int = Field(default=4, ge=1, le=52)
+    supervision_long_weeks: int = Field(default=8, ge=1, le=52)
+    nfa_reasons: list[str] = Field(default_factory=_default_nfa_reasons, min_length=1)
+    # R12: CLA reviews.
+    cla_first_review_days: int = Field(default=28, ge=1, le=365)
+    cla_review_interval_months: int = Field(default=3, ge=1, le=24)
+    # R13: residential support plan reviews.
+    support_plan_review_interval_months: int = Field(default=1, ge=1, le=12)
+    # R14: Shared Lives reviews.
+    shared_lives_first_review_weeks: int = Field(default=8, ge=1, le=104)
+    shared_lives_review_interval_months: int = Field(default=12, ge=1, le=36)
+    # R16: notify the placing authority after an emergency contact restriction.
+    contact_restriction_notify_hours: int = Field(default=24, ge=1, le=168)
+    # R17: QA visits of external placements.
+    qa_visit_interval_months: int = Field(default=12, ge=1, le=36)
+    # R6/R2 follow-ups: days after an emergency placement to submit funding / make the call.
+    emergency_funding_submit_days: int = Field(default=1, ge=0, le=30)
+    courtesy_call_days: int = Field(default=1, ge=0, le=30)
+
+    def required_documents(self, service: str) -> list[str]:
+        return list(self.panel_required_documents.get(service, []))

@@ -1,0 +1,173 @@
+"""create_app(): settings, database, middleware, routers and problem handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from app import errors
+from app.auth import Authenticator
+from app.context import system_clock
+from app.db import make_engine, make_sessionmaker
+from app.domain.calendar import WorkingCalendar
+from app.logging import configure_logging
+from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
+from app.routers import documents, people, providers, service, work
+from app.settings import Settings, get_settings
+from app.storage import LocalStorage
+
+API_VERSION = "1.0.0"
+
+ROUTERS = (
+    service.router,
+    people.router,
+    providers.router,
+    work.router,
+    documents.router,
+)
+
+DESCRIPTION = """\
+The placements API runs the placement work of a UK council's children's and adults'
+social care: referrals, panels, matching, funding, placements, placement support,
+reviews and the work queue that shows every deadline.
+
+Every `/v1` call needs `Authorization: Bearer <JWT>`. Errors are RFC 9457 problems with a
+stable `code` and, for a broken rule, its `rule` id (R1-R19). Lists are keyset-paginated
+(`limit`, `cursor`, `next_cursor`, `Link: rel="next"`). Single resources send an `ETag`;
+PATCH and action POSTs honour `If-Match`. Every POST honours `Idempotency-Key`.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids for generated clients: the route function's name."""
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    schema: str | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url, schema=schema)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Placements API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.policy = settings.load_policy()
+    app.state.calendar = WorkingCalendar(settings.uk_nation)
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.authenticator = Authenticator(settings)
+    app.state.storage = LocalStorage(Path(settings.files_dir))
+    app.state.clock = clock
+
+    async def database_ready() -> bool:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT value FROM event_counter WHERE id = 1"))
+            return True
+        except Exception:
+            return False
+
+    app.state.database_ready = database_ready
+
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount(
+        "/docs/assets",
+        StaticFiles(directory=Path(__file__).parent / "static"),
+        name="docs-assets",
+    )
+
+    # Outermost first: request id, then body limits, then Idempotency-Key.
+    app.add_middleware(IdempotencyMiddleware, state=app.state)
+    app.add_middleware(
+        BodyGuardMiddleware,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+    )
+    app.add_middleware(RequestContextMiddleware)
+
+    def custom_openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = custom_openapi  # type: ignore[method-assign]
+    return app
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retry safely: the same key and body replays the first response.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        servers=[{"url": "/", "description": "This service"}],
+        contact={"name": "Placements API team", "email": "placements-api@example.org"},
+        license_info={"name": "Proprietary: the council's own"},
+        tags=[
+            {"name": name, "description": text_}
+            for name, text_ in (
+                ("people", "The children, young people and adults placements are for."),
+                ("providers", "Providers of care and their vacancies."),
+                ("work", "The work queue (R18), audit trail (R19), change feed and policy."),
+                ("documents", "Files attached to referrals, support requests and placements."),
+            )
+        ],
+    )
+    doc.setdefault("components", {})["securitySchemes"] = {
+        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
+    doc["security"] = [{"bearerAuth": []}]
+    for path_item in doc.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+    schemas = doc["components"].get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return doc
+
+
+def __getattr__(name: str) -> Any:
+    """`app.main:app`, built on first use so importing this module has no side effects."""
+    if name == "app":
+        value = create_app()
+        globals()["app"] = value
+        return value
+    raise AttributeError(name)

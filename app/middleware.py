@@ -1,0 +1,323 @@
+"""Pure ASGI middleware: request ids and access logs, body limits and media types (413,
+415), and Idempotency-Key for every POST."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from prometheus_client import Counter, Histogram
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from app.models import IdempotencyRecord
+from app.models.base import utcnow
+from app.problems import (
+    PROBLEM_MEDIA_TYPE,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = structlog.get_logger("placements.http")
+
+REQUESTS = Counter(
+    "placements_http_requests_total", "HTTP requests", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "placements_http_request_seconds", "HTTP request latency", ["method", "route"]
+)
+
+# Multipart document uploads; every other body is JSON.
+UPLOAD_PATH = re.compile(r"^/v1/(referrals|support-requests|placements)/[^/]+/documents/?$")
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def send_problem(send: Send, problem: Problem, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps(problem.body()).encode()
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
+    headers += extra_headers or []
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    """A request id for every request (X-Request-ID in and out), an access log line with the
+    route template (never the raw path or query: they may carry personal data), metrics."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, b"x-request-id")
+        request_id = given if given and len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [
+                    (b"x-request-id", request_id.encode())
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope.get("method", "")
+            REQUESTS.labels(method, template, str(status_holder["status"])).inc()
+            LATENCY.labels(method, template).observe(elapsed)
+            log.info(
+                "request",
+                method=method,
+                route=template,
+                status=status_holder["status"],
+                duration_ms=round(elapsed * 1000, 2),
+                request_id=request_id,
+            )
+
+
+class BodyGuardMiddleware:
+    """413 for bodies over the limit (JSON 1 MiB, uploads 20 MiB by default), 415 for a body
+    that is not JSON (or multipart, on upload routes)."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        upload = scope["method"] == "POST" and bool(UPLOAD_PATH.match(scope["path"]))
+        limit = self.max_upload if upload else self.max_body
+        length_header = _header(scope, b"content-length")
+        chunked = "chunked" in (_header(scope, b"transfer-encoding") or "").lower()
+        try:
+            length = int(length_header) if length_header is not None else None
+        except ValueError:
+            length = None
+        if length is not None and length > limit:
+            await send_problem(send, PayloadTooLarge(f"The body may be at most {limit} bytes."))
+            return
+        has_body = chunked or (length is not None and length > 0)
+        if has_body:
+            media = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            if upload and media != "multipart/form-data":
+                await send_problem(
+                    send, UnsupportedMediaType("Upload documents as multipart/form-data.")
+                )
+                return
+            if not upload and not (media == "application/json" or media.endswith("+json")):
+                await send_problem(
+                    send, UnsupportedMediaType("Send the body as application/json.")
+                )
+                return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+STORED_HEADERS = {b"content-type", b"location", b"etag", b"link"}
+
+
+class IdempotencyMiddleware:
+    """Idempotency-Key on POST: the same key and body replays the first response
+    (`Idempotent-Replayed: true`); another body is 422 idempotency_key_reused; a request
+    with the key still in flight is 409 idempotency_key_in_use. Keys are per caller and
+    kept for PLACEMENTS_IDEMPOTENCY_TTL_HOURS."""
+
+    def __init__(self, app: ASGIApp, *, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        key = _header(scope, b"idempotency-key")
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        if not (1 <= len(key) <= 255) or not key.isprintable():
+            await send_problem(
+                send,
+                ValidationFailed(
+                    "Idempotency-Key must be 1-255 printable characters.",
+                    errors=[{"loc": ["header", "Idempotency-Key"], "msg": "invalid key"}],
+                ),
+            )
+            return
+        try:
+            principal = await self.state.authenticator.authenticate(_header(scope, b"authorization"))
+        except Problem:
+            await self.app(scope, receive, send)  # the route answers 401
+            return
+        scope.setdefault("state", {})["principal"] = principal
+
+        # Read the whole body (already bounded by BodyGuardMiddleware) to fingerprint it.
+        messages: list[Message] = []
+        digest = hashlib.sha256()
+        digest.update(scope["method"].encode() + b" " + scope["path"].encode() + b"?")
+        digest.update(scope.get("query_string", b"") + b"\n")
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            digest.update(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        fingerprint = digest.hexdigest()
+
+        outcome, record = await self._claim(principal.sub, key, fingerprint)
+        if outcome == "reused":
+            await send_problem(send, IdempotencyKeyReused(
+                "This Idempotency-Key was used with another request body."))
+            return
+        if outcome == "in_use":
+            await send_problem(send, IdempotencyKeyInUse(
+                "A request with this Idempotency-Key is still in flight: retry later."),
+                [(b"retry-after", b"1")])
+            return
+        if outcome == "replay" and record is not None:
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (record.headers or [])]
+            headers.append((b"idempotent-replayed", b"true"))
+            body = record.body or b""
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": record.status_code, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        pending = list(messages)
+
+        async def replay_receive() -> Message:
+            if pending:
+                return pending.pop(0)
+            return await receive()
+
+        captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
+
+        async def capture_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = [
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in message.get("headers", [])
+                    if k.lower() in STORED_HEADERS
+                ]
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture_send)
+        except BaseException:
+            await self._release(principal.sub, key)
+            raise
+        if captured["status"] >= 500:
+            await self._release(principal.sub, key)
+        else:
+            await self._complete(principal.sub, key, captured)
+
+    async def _claim(self, sub: str, key: str, fingerprint: str) -> tuple[str, IdempotencyRecord | None]:
+        sessionmaker = self.state.sessionmaker
+        ttl = timedelta(hours=self.state.settings.idempotency_ttl_hours)
+        for _ in range(3):
+            try:
+                async with sessionmaker() as session, session.begin():
+                    existing = (
+                        await session.exec(
+                            select(IdempotencyRecord)
+                            .where(col(IdempotencyRecord.principal_sub) == sub)
+                            .where(col(IdempotencyRecord.key) == key)
+                        )
+                    ).first()
+                    if existing is not None and existing.created_at < utcnow() - ttl:
+                        await session.delete(existing)
+                        await session.flush()
+                        existing = None
+                    if existing is None:
+                        session.add(
+                            IdempotencyRecord(
+                                principal_sub=sub, key=key, fingerprint=fingerprint,
+                                state="in_flight", created_at=utcnow(),
+                            )
+                        )
+                        await session.flush()
+                        return "new", None
+                    if existing.fingerprint != fingerprint:
+                        return "reused", existing
+                    if existing.state != "done":
+                        return "in_use", existing
+                    return "replay", existing
+            except IntegrityError:
+                continue  # another request claimed the key first: look again
+        return "in_use", None
+
+    async def _complete(self, sub: str, key: str, captured: dict[str, Any]) -> None:
+        async with self.state.sessionmaker() as session:
+            async with session.begin():
+                record = await session.get(IdempotencyRecord, (sub, key))
+                if record is not None:
+                    record.state = "done"
+                    record.status_code = captured["status"]
+                    record.headers = captured["headers"]
+                    record.body = bytes(captured["body"])
+                    session.add(record)
+
+    async def _release(self, sub: str, key: str) -> None:
+        async with self.state.sessionmaker() as session:
+            async with session.begin():
+                await session.execute(
+                    delete(IdempotencyRecord)
+                    .where(col(IdempotencyRecord.principal_sub) == sub)
+                    .where(col(IdempotencyRecord.key) == key)
+                )

@@ -1,0 +1,24 @@
+"""SQLModel tables, one module per area. Importing this package registers them all."""
+
+from app.models.audit import AuditEntry
+from app.models.base import metadata
+from app.models.documents import Document
+from app.models.events import Event, EventCounter
+from app.models.idempotency import IdempotencyRecord
+from app.models.people import ExternalId, Person
+from app.models.providers import Provider, Vacancy
+from app.models.work import WorkItem
+
+__all__ = [
+    "AuditEntry",
+    "Document",
+    "Event",
+    "EventCounter",
+    "ExternalId",
+    "IdempotencyRecord",
+    "Person",
+    "Provider",
+    "Vacancy",
+    "WorkItem",
+    "metadata",
+]

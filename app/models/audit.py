@@ -1,0 +1,26 @@
+"""The audit trail (R19): who changed or read what, when, before and after."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field
+
+from app.models.base import JSONType, SQLModel, id_field, time_field
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entries"
+
+    id: uuid.UUID = id_field()
+    occurred_at: datetime = time_field(nullable=False)
+    actor_sub: str = Field(max_length=200, index=True)
+    actor_name: str | None = Field(default=None, max_length=300)
+    action: str = Field(max_length=100)
+    subject_type: str = Field(max_length=50)
+    subject_id: uuid.UUID = Field(index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    request_id: str | None = Field(default=None, max_length=100)

@@ -1,0 +1,29 @@
+"""Documents attached to a referral, support request or placement (content in storage)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field
+
+from app.models.base import SQLModel, id_field, time_field
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+
+    id: uuid.UUID = id_field()
+    owner_type: str = Field(max_length=30)
+    owner_id: uuid.UUID = Field(index=True)
+    # The team that may see it (the person's team, or the provider's for support requests).
+    scope_team: str | None = Field(default=None, max_length=100)
+    kind: str = Field(max_length=50)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=300)
+    received_at: datetime = time_field(nullable=False)
+    uploaded_by: str = Field(max_length=200)
+    description: str | None = Field(default=None, max_length=1000)

@@ -1,0 +1,165 @@
+"""RFC 9457 problem details: one exception type per error code, one renderer.
+
+Every error the service gives is `application/problem+json` with `type`, `title`,
+`status`, `detail`, a stable `code` and, for a broken rule, its `rule` id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.domain.errors import DomainError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:placements:problem:"
+
+
+class Problem(Exception):
+    status: int = 500
+    code: str = "internal_error"
+    title: str = "Internal error"
+    headers: dict[str, str] = {}
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        rule: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or self.title)
+        if code is not None:
+            self.code = code
+        self.detail = detail or self.title
+        self.rule = rule
+        self.errors = errors
+        self.extra = extra
+        if headers:
+            self.headers = {**type(self).headers, **headers}
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": TYPE_PREFIX + self.code,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+        }
+        if instance:
+            out["instance"] = instance
+        if self.rule:
+            out["rule"] = self.rule
+        if self.errors is not None:
+            out["errors"] = self.errors
+        out.update(self.extra)
+        return out
+
+
+class BadRequest(Problem):
+    status, code, title = 400, "bad_request", "Bad request"
+
+
+class Unauthenticated(Problem):
+    status, code, title = 401, "unauthenticated", "Authentication required"
+    headers = {"WWW-Authenticate": 'Bearer realm="placements"'}
+
+
+class Forbidden(Problem):
+    status, code, title = 403, "forbidden", "Your role may not do this"
+
+
+class NotFound(Problem):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class MethodNotAllowed(Problem):
+    status, code, title = 405, "method_not_allowed", "Method not allowed"
+
+
+class Conflict(Problem):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class IdempotencyKeyInUse(Problem):
+    status, code, title = 409, "idempotency_key_in_use", "A request with this key is in flight"
+
+
+class PreconditionFailed(Problem):
+    status, code, title = 412, "precondition_failed", "The resource has changed"
+
+
+class PayloadTooLarge(Problem):
+    status, code, title = 413, "payload_too_large", "Request body too large"
+
+
+class UnsupportedMediaType(Problem):
+    status, code, title = 415, "unsupported_media_type", "Unsupported media type"
+
+
+class ValidationFailed(Problem):
+    status, code, title = 422, "validation_error", "The request is not valid"
+
+
+class IdempotencyKeyReused(Problem):
+    status, code, title = 422, "idempotency_key_reused", "Idempotency key reused with another body"
+
+
+class ServiceUnavailable(Problem):
+    status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+def from_domain(error: DomainError) -> Problem:
+    problem = Problem(error.detail, rule=error.rule)
+    problem.status = error.status
+    problem.code = error.code
+    problem.title = error.title
+    return problem
+
+
+class ProblemBody(BaseModel):
+    """The RFC 9457 body every error carries."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = Field(examples=[TYPE_PREFIX + "casework_checkpoint_due"])
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Stable snake_case error code.")
+    rule: str | None = Field(default=None, description="The DOMAIN.md rule broken, e.g. R9.")
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="For 422: [{loc, msg}] per invalid input."
+    )
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing or invalid bearer token",
+    403: "Role not allowed",
+    404: "Not found, or outside the caller's scope",
+    409: "State conflict or broken rule",
+    412: "If-Match does not match the current ETag",
+    413: "Body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems an operation can give."""
+    chosen = sorted({401, 422, *codes})
+    out: dict[int | str, dict[str, Any]] = {
+        code: {
+            "model": ProblemBody,
+            "description": _DESCRIPTIONS.get(code, "Problem"),
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for code in chosen
+    }
+    return out

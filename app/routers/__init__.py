@@ -1,0 +1,1 @@
+"""One module per resource: HTTP in, one service call, HTTP out."""

@@ -1,0 +1,98 @@
+"""Documents: `/v1/documents/{id}` and its content. Owner routes (`/v1/referrals/{id}/
+documents`, ...) are made by `owner_routes` so every owner behaves the same."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
+
+from app.deps import Ctx, Paging
+from app.domain.policy import DOCUMENT_KINDS
+from app.pagination import Page
+from app.problems import problem_responses
+from app.routers.http import created, page
+from app.schemas.documents import DocumentRead
+from app.services import documents as service
+
+router = APIRouter(tags=["documents"])
+
+KIND_HELP = "One of: " + ", ".join(DOCUMENT_KINDS)
+
+
+@router.get("/v1/documents/{document_id}", responses=problem_responses(404))
+async def get_document(document_id: uuid.UUID, ctx: Ctx) -> DocumentRead:
+    """A document's metadata (kind, filename, size, sha256, received_at)."""
+    return await service.get(ctx, document_id)
+
+
+@router.get(
+    "/v1/documents/{document_id}/content",
+    responses={
+        **problem_responses(404),
+        200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
+    },
+    response_class=StreamingResponse,
+)
+async def get_document_content(document_id: uuid.UUID, ctx: Ctx) -> StreamingResponse:
+    """The file as uploaded, streamed. Reading it is recorded in the audit trail."""
+    document, stream = await service.content(ctx, document_id)
+    safe_name = "".join(c for c in document.filename if c.isalnum() or c in "._- ") or "document"
+    return StreamingResponse(
+        stream,
+        media_type=document.content_type,
+        headers={
+            "Content-Length": str(document.size),
+            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "ETag": f'"{document.sha256}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> None:
+    """Add `GET,POST {prefix}/{id}/documents` for one owner type."""
+
+    async def list_documents(
+        owner_id: uuid.UUID,
+        request: Request,
+        response: Response,
+        ctx: Ctx,
+        paging: Paging,
+        kind: Annotated[str | None, Query(max_length=50)] = None,
+    ) -> Page[DocumentRead]:
+        return page(request, response, await service.list_for(ctx, owner_type, owner_id, kind, paging))
+
+    async def upload_document(
+        owner_id: uuid.UUID,
+        request: Request,
+        response: Response,
+        ctx: Ctx,
+        file: Annotated[UploadFile, File(description="The file")],
+        kind: Annotated[str, Form(description=KIND_HELP, max_length=50)],
+        description: Annotated[str | None, Form(max_length=1000)] = None,
+    ) -> DocumentRead:
+        document = await service.upload(
+            ctx, owner_type, owner_id,
+            kind=kind,
+            filename=file.filename or "document",
+            content_type=file.content_type or "application/octet-stream",
+            source=file,
+            description=description,
+        )
+        created(response, request, f"/v1/documents/{document.id}")
+        return document
+
+    router.add_api_route(
+        f"{prefix}/{{owner_id}}/documents", list_documents, methods=["GET"],
+        name=f"list_{name}_documents", response_model=Page[DocumentRead],
+        responses=problem_responses(404), summary=f"List a {owner_type}'s documents",
+    )
+    router.add_api_route(
+        f"{prefix}/{{owner_id}}/documents", upload_document, methods=["POST"],
+        name=f"upload_{name}_document", status_code=201, response_model=DocumentRead,
+        responses=problem_responses(403, 404, 413, 415),
+        summary=f"Upload a document to a {owner_type} (multipart: file, kind)",
+    )

@@ -1,0 +1,32 @@
+"""Small HTTP helpers the routers share: Location, ETag, Link."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from fastapi import Request, Response
+
+from app.pagination import Page, link_next
+
+T = TypeVar("T")
+
+
+def created(response: Response, request: Request, path: str) -> None:
+    response.status_code = 201
+    response.headers["Location"] = str(request.base_url).rstrip("/") + path
+
+
+def with_etag(response: Response, item: Any) -> Any:
+    response.headers["ETag"] = f'"{item.version}"'
+    return item
+
+
+def page(request: Request, response: Response, result: tuple[list[T], str | None]) -> Page[T]:
+    items, next_cursor = result
+    link_next(request, response, next_cursor)
+    return Page[T](items=items, next_cursor=next_cursor)
+
+
+def path_of(prefix: str, id_: uuid.UUID) -> str:
+    return f"{prefix}/{id_}"

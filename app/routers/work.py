@@ -1,0 +1,105 @@
+"""The work queue (R18), the audit trail (R19), the change feed and the policy in force."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.deps import Ctx, Paging
+from app.domain.policy import DOCUMENT_KINDS
+from app.domain.work import WORK_STATES
+from app.pagination import Page, PageParams, decode_cursor
+from app.problems import ValidationFailed, problem_responses
+from app.routers.http import page
+from app.schemas.system import AuditEntryRead, EventRead, WorkItemRead
+from app.services import audit as audit_service
+from app.services import events as events_service
+from app.services import work as work_service
+
+router = APIRouter(tags=["work"])
+
+
+def _states(raw: str | None) -> list[str]:
+    if not raw:
+        return []
+    states = [s.strip() for s in raw.split(",") if s.strip()]
+    bad = [s for s in states if s not in WORK_STATES]
+    if bad:
+        raise ValidationFailed(
+            f"Unknown state {bad[0]!r}: use upcoming, due or overdue.",
+            errors=[{"loc": ["query", "state"], "msg": "expected upcoming, due or overdue"}],
+        )
+    return states
+
+
+@router.get("/v1/work", responses=problem_responses(403))
+async def list_work(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    assignee: Annotated[
+        str | None, Query(max_length=200, description="`me`, or a user id")
+    ] = None,
+    team: Annotated[str | None, Query(max_length=100)] = None,
+    state: Annotated[
+        str | None, Query(description="Comma-separated: upcoming, due, overdue")
+    ] = None,
+    rule: Annotated[str | None, Query(pattern=r"^R[0-9]{1,2}$")] = None,
+    kind: Annotated[str | None, Query(max_length=60)] = None,
+    subject_id: uuid.UUID | None = None,
+) -> Page[WorkItemRead]:
+    """Open work items: what is owed, by whom, by when. `state` is computed at read time
+    against today in Europe/London: `upcoming`, `due` (today) or `overdue`."""
+    flt = work_service.WorkFilter(
+        assignee=assignee, team=team, states=_states(state), rule=rule, kind=kind,
+        subject_id=subject_id,
+    )
+    return page(request, response, await work_service.list_work(ctx, flt, paging))
+
+
+@router.post("/v1/work/{item_id}/acknowledge", responses=problem_responses(403, 404, 409))
+async def acknowledge_work_item(item_id: uuid.UUID, ctx: Ctx) -> WorkItemRead:
+    """Close an item that only needs reading (an alert on a case note, a review record).
+    Only its assignee may."""
+    return await work_service.acknowledge(ctx, item_id)
+
+
+@router.get("/v1/audit", responses=problem_responses(403))
+async def list_audit(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    subject_id: uuid.UUID | None = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[AuditEntryRead]:
+    """Who did what to which record, and who read whose record (R19). Admins only."""
+    result = await audit_service.list_audit(ctx, subject_id, actor, action, paging)
+    return page(request, response, result)
+
+
+@router.get("/v1/events", responses=problem_responses(403))
+async def list_events(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    after: Annotated[
+        str | None, Query(max_length=200, description="An event id: events after it")
+    ] = None,
+    type: Annotated[str | None, Query(max_length=100, description="Type prefix, e.g. referral.")] = None,
+) -> Page[EventRead]:
+    """The change feed, in commit order. Poll with `after` = the last event id you saw."""
+    if after:
+        paging = PageParams(limit=paging.limit, after=decode_cursor(after))
+    return page(request, response, await events_service.list_events(ctx, paging, type))
+
+
+@router.get("/v1/policy", responses=problem_responses(403))
+async def get_policy(ctx: Ctx) -> dict[str, Any]:
+    """The R18 numbers in force (defaults, the policy file, PLACEMENTS_UK_NATION)."""
+    return {**ctx.policy.model_dump(mode="json"), "document_kinds": list(DOCUMENT_KINDS)}

@@ -1,0 +1,1 @@
+"""Request and response models (Create / Update / Read) per area."""

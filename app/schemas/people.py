@@ -1,0 +1,82 @@
+"""People: request and response bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator
+
+from app.schemas.common import Cohort, Input, Output, Team, Text
+
+System = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$"), Field(description="e.g. mosaic")
+]
+ExternalIdValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+NhsNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
+
+
+def _check_dob(value: date | None) -> date | None:
+    if value is not None and (value.year < 1900 or value > date(2200, 1, 1)):
+        raise ValueError("date_of_birth is out of range")
+    return value
+
+
+class PersonFields(Input):
+    preferred_name: Text | None = None
+    gender: Annotated[str, StringConstraints(max_length=50)] | None = None
+    ethnicity: Annotated[str, StringConstraints(max_length=100)] | None = None
+    nhs_number: NhsNumber | None = None
+
+
+class PersonCreate(PersonFields):
+    given_name: Text
+    family_name: Text
+    date_of_birth: date
+    cohort: Cohort
+    team: Team
+    external_ids: dict[System, ExternalIdValue] = Field(default_factory=dict, max_length=20)
+
+    _dob = field_validator("date_of_birth")(_check_dob)
+
+
+class PersonUpdate(PersonFields):
+    """PATCH: only the fields sent change. External ids are set through the upsert."""
+
+    given_name: Text | None = None
+    family_name: Text | None = None
+    date_of_birth: date | None = None
+    cohort: Cohort | None = None
+    team: Team | None = None
+
+    _dob = field_validator("date_of_birth")(_check_dob)
+
+
+class PersonUpsert(PersonFields):
+    """PUT by external id: the whole record as the other system holds it."""
+
+    given_name: Text
+    family_name: Text
+    date_of_birth: date
+    cohort: Cohort
+    team: Team
+
+    _dob = field_validator("date_of_birth")(_check_dob)
+
+
+class PersonRead(Output):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date
+    cohort: Cohort
+    team: str
+    gender: str | None
+    ethnicity: str | None
+    nhs_number: str | None
+    external_ids: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    version: int

@@ -1,0 +1,80 @@
+"""Providers and vacancies: request and response bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, StringConstraints
+
+from app.schemas.common import Input, Output, Service, Team
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+VacancyStatus = Literal["open", "held", "filled"]
+
+
+class ProviderCreate(Input):
+    name: Name
+    service: Service
+    team: Team
+    on_emergency_rota: bool = False
+    external: bool = False
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    address: Address | None = None
+
+
+class ProviderUpdate(Input):
+    name: Name | None = None
+    team: Team | None = None
+    on_emergency_rota: bool | None = None
+    external: bool | None = None
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    address: Address | None = None
+    active: bool | None = None
+
+
+class ProviderRead(Output):
+    id: uuid.UUID
+    name: str
+    service: Service
+    on_emergency_rota: bool
+    external: bool
+    team: str
+    email: str | None
+    phone: str | None
+    address: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class VacancyCreate(Input):
+    label: Label
+    description: Description | None = None
+    available_from: date | None = None
+
+
+class VacancyUpdate(Input):
+    label: Label | None = None
+    description: Description | None = None
+    available_from: date | None = None
+
+
+class VacancyRead(Output):
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    label: str
+    description: str | None
+    available_from: date | None
+    status: VacancyStatus
+    created_at: datetime
+    updated_at: datetime
+    version: int

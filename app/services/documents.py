@@ -1,0 +1,157 @@
+"""Documents: multipart uploads attached to an owner record (a referral, support request
+or placement), content kept in `Storage`, streamed back with the caller's scope checked.
+
+Each owner area registers how to find its record and who may see it; this module does
+the rest, so every owner's documents behave the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from app.context import Context
+from app.domain.policy import DOCUMENT_KINDS
+from app.ids import uuid7
+from app.models import Document
+from app.pagination import PageParams
+from app.problems import NotFound, PayloadTooLarge, ValidationFailed
+from app.schemas.documents import DocumentRead
+from app.services.common import fetch_page
+from app.storage import Readable, TooLarge
+from app.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner record, once the caller may see it: its scope team and a label."""
+
+    type: str
+    id: uuid.UUID
+    scope_team: str | None
+
+
+# owner type -> (uow, id) -> Owner (raises NotFound when missing or out of scope)
+OwnerLoader = Callable[[UnitOfWork, uuid.UUID], Awaitable[Owner]]
+OWNERS: dict[str, OwnerLoader] = {}
+# owner type -> the operation in app.permissions that may upload to it
+UPLOAD_OPERATION: dict[str, str] = {}
+# hooks run in the upload's transaction (e.g. R8 notes a risk assessment arrived)
+AFTER_UPLOAD: dict[str, Callable[[UnitOfWork, Owner, Document], Awaitable[None]]] = {}
+
+
+def register_owner(owner_type: str, loader: OwnerLoader, upload_operation: str) -> None:
+    OWNERS[owner_type] = loader
+    UPLOAD_OPERATION[owner_type] = upload_operation
+
+
+def to_read(document: Document) -> DocumentRead:
+    return DocumentRead.model_validate(document)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationFailed(
+            f"kind must be one of: {', '.join(DOCUMENT_KINDS)}.",
+            errors=[{"loc": ["body", "kind"], "msg": "unknown document kind"}],
+        )
+
+
+async def upload(
+    ctx: Context,
+    owner_type: str,
+    owner_id: uuid.UUID,
+    *,
+    kind: str,
+    filename: str,
+    content_type: str,
+    source: Readable,
+    description: str | None = None,
+) -> DocumentRead:
+    """Store the content first (outside the transaction), then record the document with its
+    audit entry and event; if the record can't be written the content is discarded."""
+    _check_kind(kind)
+    async with ctx.uow() as uow:
+        owner = await OWNERS[owner_type](uow, owner_id)
+        ctx.principal.require(UPLOAD_OPERATION[owner_type])
+    try:
+        stored = await ctx.storage.save(source, max_bytes=ctx.settings.max_upload_bytes)
+    except TooLarge:
+        raise PayloadTooLarge(
+            f"A document may be at most {ctx.settings.max_upload_bytes} bytes."
+        ) from None
+    try:
+        async with ctx.uow() as uow:
+            owner = await OWNERS[owner_type](uow, owner_id)
+            document = Document(
+                id=uuid7(),
+                owner_type=owner.type,
+                owner_id=owner.id,
+                scope_team=owner.scope_team,
+                kind=kind,
+                filename=filename[:255] or "document",
+                content_type=content_type[:200] or "application/octet-stream",
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_key=stored.key,
+                received_at=uow.now,
+                uploaded_by=ctx.principal.sub,
+                description=description,
+            )
+            uow.add(document)
+            await uow.flush()
+            hook = AFTER_UPLOAD.get(owner_type)
+            if hook is not None:
+                await hook(uow, owner, document)
+            read = to_read(document)
+            uow.record(
+                "uploaded", "document", document.id,
+                after=read.model_dump(mode="json"),
+                data={**read.model_dump(mode="json"), "owner": {"type": owner.type, "id": str(owner.id)}},
+                team=owner.scope_team,
+            )
+            return read
+    except BaseException:
+        await ctx.storage.discard(stored.key)
+        raise
+
+
+async def list_for(
+    ctx: Context, owner_type: str, owner_id: uuid.UUID, kind: str | None, page: PageParams
+) -> tuple[list[DocumentRead], str | None]:
+    async with ctx.uow() as uow:
+        await OWNERS[owner_type](uow, owner_id)
+        stmt = (
+            select(Document)
+            .where(col(Document.owner_type) == owner_type)
+            .where(col(Document.owner_id) == owner_id)
+        )
+        if kind:
+            stmt = stmt.where(col(Document.kind) == kind)
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Document.id), page)
+        return [to_read(d) for d in rows], next_cursor
+
+
+async def load_visible(uow: UnitOfWork, document_id: uuid.UUID) -> Document:
+    document = await uow.get(Document, document_id)
+    if document is None or not uow.principal.can_see_team(document.scope_team):
+        raise NotFound(f"No document {document_id}.")
+    if document.scope_team is None and document.owner_type in OWNERS:
+        await OWNERS[document.owner_type](uow, document.owner_id)
+    return document
+
+
+async def get(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
+    async with ctx.uow() as uow:
+        return to_read(await load_visible(uow, document_id))
+
+
+async def content(ctx: Context, document_id: uuid.UUID) -> tuple[DocumentRead, AsyncIterator[bytes]]:
+    """The document and a stream of its bytes; the read is audited (R19)."""
+    async with ctx.uow() as uow:
+        document = await load_visible(uow, document_id)
+        uow.audit_reads("document", [document.id], "document.content_read")
+    return to_read(document), ctx.storage.open(document.storage_key)

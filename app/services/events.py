@@ -1,0 +1,38 @@
+"""The change feed: events in commit order, read with a cursor."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+
+from app.context import Context
+from app.models import Event
+from app.pagination import PageParams, encode_cursor
+from app.schemas.common import SubjectRef
+from app.schemas.system import EventRead
+from app.services.common import fetch_page
+
+
+def _read(event: Event) -> EventRead:
+    return EventRead(
+        id=encode_cursor(event.seq),
+        type=event.type,
+        occurred_at=event.occurred_at,
+        subject=SubjectRef(type=event.subject_type, id=event.subject_id),
+        actor=event.actor_sub,
+        data=event.data,
+    )
+
+
+async def list_events(
+    ctx: Context, page: PageParams, type_prefix: str | None
+) -> tuple[list[EventRead], str | None]:
+    async with ctx.uow() as uow:
+        stmt = select(Event)
+        p = ctx.principal
+        if not p.works_across_teams:
+            stmt = stmt.where(or_(col(Event.team).is_(None), col(Event.team).in_(sorted(p.teams))))
+        if type_prefix:
+            stmt = stmt.where(col(Event.type).startswith(type_prefix))
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Event.seq), page)
+        return [_read(e) for e in rows], next_cursor

@@ -1,0 +1,249 @@
+"""People: create, read (audited, R19), list, patch, and upsert by external id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from app.context import Context
+from app.ids import uuid7
+from app.models import ExternalId, Person
+from app.pagination import PageParams
+from app.problems import Conflict, Forbidden, ValidationFailed
+from app.schemas.people import PersonCreate, PersonRead, PersonUpdate, PersonUpsert
+from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.uow import UnitOfWork, snapshot
+
+SUBJECT = "person"
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    team: str | None = None
+    cohort: str | None = None
+    external_id: str | None = None
+    q: str | None = None
+
+
+def _search_name(person: Person) -> str:
+    return f"{person.given_name} {person.family_name}".lower()[:401]
+
+
+def _read(person: Person, external: Sequence[ExternalId]) -> PersonRead:
+    data = person.model_dump()
+    data["external_ids"] = {e.system: e.external_id for e in external}
+    return PersonRead.model_validate(data)
+
+
+async def _external_ids(uow: UnitOfWork, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ExternalId]]:
+    out: dict[uuid.UUID, list[ExternalId]] = {pid: [] for pid in person_ids}
+    if not person_ids:
+        return out
+    rows = await uow.session.exec(
+        select(ExternalId).where(col(ExternalId.person_id).in_(list(person_ids)))
+    )
+    for row in rows.all():
+        out[row.person_id].append(row)
+    return out
+
+
+async def load_visible(uow: UnitOfWork, person_id: uuid.UUID, *, for_update: bool = False) -> Person:
+    """The person, if the caller may see them; 404 otherwise (R19 scoping)."""
+    person = await uow.get(Person, person_id, for_update=for_update)
+    team = person.team if person else None
+    return in_scope(uow.principal, team, person, "person", person_id)
+
+
+def _check_team_allowed(ctx: Context, team: str) -> None:
+    if not ctx.principal.can_see_team(team):
+        raise Forbidden(f"You are not in team {team}: you may not keep a person's record there.")
+
+
+async def _claim_external(uow: UnitOfWork, person: Person, system: str, value: str) -> None:
+    taken = (
+        await uow.session.exec(
+            select(ExternalId)
+            .where(col(ExternalId.system) == system)
+            .where(col(ExternalId.external_id) == value)
+        )
+    ).first()
+    if taken is not None and taken.person_id != person.id:
+        raise Conflict(
+            f"The {system} id {value} already belongs to another person.",
+            code="external_id_taken",
+        )
+    if taken is None:
+        uow.add(
+            ExternalId(
+                id=uuid7(),
+                person_id=person.id,
+                system=system,
+                external_id=value,
+                created_by=uow.principal.sub,
+                created_at=uow.now,
+                updated_at=uow.now,
+            )
+        )
+
+
+async def create(ctx: Context, body: PersonCreate) -> PersonRead:
+    ctx.principal.require("people.create")
+    _check_team_allowed(ctx, body.team)
+    async with ctx.uow() as uow:
+        person = Person(
+            **body.model_dump(exclude={"external_ids"}),
+            id=uuid7(),
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+            search_name="",
+        )
+        person.search_name = _search_name(person)
+        uow.add(person)
+        await uow.flush()
+        for system, value in body.external_ids.items():
+            await _claim_external(uow, person, system, value)
+        await uow.flush()
+        read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+        uow.record("created", SUBJECT, person.id, after=read.model_dump(mode="json"), team=person.team)
+        return read
+
+
+async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
+    async with ctx.uow() as uow:
+        person = await load_visible(uow, person_id)
+        read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+        uow.audit_reads(SUBJECT, [person.id], "person.read")
+        return read
+
+
+async def list_people(ctx: Context, flt: PeopleFilter, page: PageParams) -> tuple[list[PersonRead], str | None]:
+    async with ctx.uow() as uow:
+        stmt = select(Person)
+        scope = team_filter(ctx.principal, Person.team)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if flt.team:
+            stmt = stmt.where(col(Person.team) == flt.team)
+        if flt.cohort:
+            stmt = stmt.where(col(Person.cohort) == flt.cohort)
+        if flt.q:
+            pattern = "%" + flt.q.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+            stmt = stmt.where(col(Person.search_name).like(pattern))
+        if flt.external_id:
+            system, sep, value = flt.external_id.partition(":")
+            if not sep or not system or not value:
+                raise ValidationFailed(
+                    "external_id filters as system:value, e.g. mosaic:12345.",
+                    errors=[{"loc": ["query", "external_id"], "msg": "expected system:value"}],
+                )
+            stmt = stmt.where(
+                col(Person.id).in_(
+                    select(ExternalId.person_id)
+                    .where(col(ExternalId.system) == system)
+                    .where(col(ExternalId.external_id) == value)
+                )
+            )
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Person.id), page)
+        external = await _external_ids(uow, [p.id for p in rows])
+        uow.audit_reads(SUBJECT, [p.id for p in rows], "person.list_read")
+        return [_read(p, external[p.id]) for p in rows], next_cursor
+
+
+async def update(ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_match: str | None) -> PersonRead:
+    async with ctx.uow() as uow:
+        person = await load_visible(uow, person_id, for_update=True)
+        ctx.principal.require("people.update")
+        check_if_match(if_match, person.version)
+        changes = body.model_dump(exclude_unset=True)
+        for name in ("given_name", "family_name", "date_of_birth", "cohort", "team"):
+            if name in changes and changes[name] is None:
+                raise ValidationFailed(
+                    f"{name} cannot be null.", errors=[{"loc": ["body", name], "msg": "may not be null"}]
+                )
+        if "team" in changes:
+            _check_team_allowed(ctx, changes["team"])
+        before = snapshot(person)
+        for name, value in changes.items():
+            setattr(person, name, value)
+        person.search_name = _search_name(person)
+        uow.touch(person)
+        uow.add(person)
+        await uow.flush()
+        read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+        uow.record(
+            "updated", SUBJECT, person.id, before=before, after=snapshot(person),
+            data={"changed": sorted(changes)}, team=person.team,
+        )
+        return read
+
+
+async def upsert_external(
+    ctx: Context, system: str, external_id: str, body: PersonUpsert
+) -> tuple[PersonRead, bool]:
+    """PUT by external id: creates (True) or updates (False) the person. Two concurrent
+    first upserts of one id meet the unique constraint; the loser retries as an update."""
+    ctx.principal.require("people.upsert_external")
+    for attempt in range(3):
+        try:
+            return await _upsert_once(ctx, system, external_id, body)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _upsert_once(
+    ctx: Context, system: str, external_id: str, body: PersonUpsert
+) -> tuple[PersonRead, bool]:
+    async with ctx.uow() as uow:
+        link = (
+            await uow.session.exec(
+                select(ExternalId)
+                .where(col(ExternalId.system) == system)
+                .where(col(ExternalId.external_id) == external_id)
+            )
+        ).first()
+        fields = body.model_dump()
+        if link is None:
+            person = Person(
+                **fields,
+                id=uuid7(),
+                created_by=ctx.principal.sub,
+                created_at=uow.now,
+                updated_at=uow.now,
+                search_name="",
+            )
+            person.search_name = _search_name(person)
+            uow.add(person)
+            await uow.flush()
+            await _claim_external(uow, person, system, external_id)
+            await uow.flush()
+            read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+            uow.record(
+                "created", SUBJECT, person.id, after=read.model_dump(mode="json"),
+                data={"external": {system: external_id}, **read.model_dump(mode="json")},
+                team=person.team,
+            )
+            return read, True
+        person = await load_visible(uow, link.person_id, for_update=True)
+        changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
+        if changed:
+            before = snapshot(person)
+            for name, value in changed.items():
+                setattr(person, name, value)
+            person.search_name = _search_name(person)
+            uow.touch(person)
+            uow.add(person)
+            await uow.flush()
+            uow.record(
+                "updated", SUBJECT, person.id, before=before, after=snapshot(person),
+                data={"changed": sorted(changed), "external": {system: external_id}},
+                team=person.team,
+            )
+        read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+        return read, False

@@ -1,0 +1,178 @@
+"""Providers and their vacancies. Providers are not about a person: every role sees them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from app.context import Context
+from app.ids import uuid7
+from app.models import Provider, Vacancy
+from app.pagination import PageParams
+from app.problems import ValidationFailed
+from app.schemas.providers import (
+    ProviderCreate,
+    ProviderRead,
+    ProviderUpdate,
+    VacancyCreate,
+    VacancyRead,
+    VacancyUpdate,
+)
+from app.services.common import check_if_match, fetch_page, must_exist
+from app.uow import UnitOfWork, snapshot
+
+
+@dataclass(frozen=True)
+class ProvidersFilter:
+    service: str | None = None
+    team: str | None = None
+    on_emergency_rota: bool | None = None
+    external: bool | None = None
+    active: bool | None = None
+    q: str | None = None
+
+
+def _no_nulls(changes: dict[str, object], *names: str) -> None:
+    for name in names:
+        if name in changes and changes[name] is None:
+            raise ValidationFailed(
+                f"{name} cannot be null.", errors=[{"loc": ["body", name], "msg": "may not be null"}]
+            )
+
+
+async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
+    ctx.principal.require("providers.write")
+    async with ctx.uow() as uow:
+        provider = Provider(
+            **body.model_dump(),
+            id=uuid7(),
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+            search_name=body.name.lower(),
+        )
+        uow.add(provider)
+        await uow.flush()
+        read = ProviderRead.model_validate(provider)
+        uow.record("created", "provider", provider.id, after=read.model_dump(mode="json"))
+        return read
+
+
+async def load_provider(uow: UnitOfWork, provider_id: uuid.UUID, *, for_update: bool = False) -> Provider:
+    return must_exist(await uow.get(Provider, provider_id, for_update=for_update), "provider", provider_id)
+
+
+async def get_provider(ctx: Context, provider_id: uuid.UUID) -> ProviderRead:
+    async with ctx.uow() as uow:
+        return ProviderRead.model_validate(await load_provider(uow, provider_id))
+
+
+async def list_providers(
+    ctx: Context, flt: ProvidersFilter, page: PageParams
+) -> tuple[list[ProviderRead], str | None]:
+    async with ctx.uow() as uow:
+        stmt = select(Provider)
+        if flt.service:
+            stmt = stmt.where(col(Provider.service) == flt.service)
+        if flt.team:
+            stmt = stmt.where(col(Provider.team) == flt.team)
+        if flt.on_emergency_rota is not None:
+            stmt = stmt.where(col(Provider.on_emergency_rota) == flt.on_emergency_rota)
+        if flt.external is not None:
+            stmt = stmt.where(col(Provider.external) == flt.external)
+        if flt.active is not None:
+            stmt = stmt.where(col(Provider.active) == flt.active)
+        if flt.q:
+            pattern = "%" + flt.q.lower().replace("%", "").replace("_", "") + "%"
+            stmt = stmt.where(col(Provider.search_name).like(pattern))
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Provider.id), page)
+        return [ProviderRead.model_validate(p) for p in rows], next_cursor
+
+
+async def update_provider(
+    ctx: Context, provider_id: uuid.UUID, body: ProviderUpdate, if_match: str | None
+) -> ProviderRead:
+    async with ctx.uow() as uow:
+        provider = await load_provider(uow, provider_id, for_update=True)
+        ctx.principal.require("providers.write")
+        check_if_match(if_match, provider.version)
+        changes = body.model_dump(exclude_unset=True)
+        _no_nulls(changes, "name", "team", "on_emergency_rota", "external", "active")
+        before = snapshot(provider)
+        for name, value in changes.items():
+            setattr(provider, name, value)
+        provider.search_name = provider.name.lower()
+        uow.touch(provider)
+        uow.add(provider)
+        await uow.flush()
+        uow.record(
+            "updated", "provider", provider.id, before=before, after=snapshot(provider),
+            data={"changed": sorted(changes)},
+        )
+        return ProviderRead.model_validate(provider)
+
+
+async def create_vacancy(ctx: Context, provider_id: uuid.UUID, body: VacancyCreate) -> VacancyRead:
+    async with ctx.uow() as uow:
+        provider = await load_provider(uow, provider_id)
+        ctx.principal.require("vacancies.write")
+        vacancy = Vacancy(
+            **body.model_dump(),
+            id=uuid7(),
+            provider_id=provider.id,
+            status="open",
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+        )
+        uow.add(vacancy)
+        await uow.flush()
+        read = VacancyRead.model_validate(vacancy)
+        uow.record("created", "vacancy", vacancy.id, after=read.model_dump(mode="json"))
+        return read
+
+
+async def load_vacancy(uow: UnitOfWork, vacancy_id: uuid.UUID, *, for_update: bool = False) -> Vacancy:
+    return must_exist(await uow.get(Vacancy, vacancy_id, for_update=for_update), "vacancy", vacancy_id)
+
+
+async def get_vacancy(ctx: Context, vacancy_id: uuid.UUID) -> VacancyRead:
+    async with ctx.uow() as uow:
+        return VacancyRead.model_validate(await load_vacancy(uow, vacancy_id))
+
+
+async def list_vacancies(
+    ctx: Context, provider_id: uuid.UUID, status: str | None, page: PageParams
+) -> tuple[list[VacancyRead], str | None]:
+    async with ctx.uow() as uow:
+        await load_provider(uow, provider_id)
+        stmt = select(Vacancy).where(col(Vacancy.provider_id) == provider_id)
+        if status:
+            stmt = stmt.where(col(Vacancy.status) == status)
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Vacancy.id), page)
+        return [VacancyRead.model_validate(v) for v in rows], next_cursor
+
+
+async def update_vacancy(
+    ctx: Context, vacancy_id: uuid.UUID, body: VacancyUpdate, if_match: str | None
+) -> VacancyRead:
+    """PATCH never changes a status: matching and placements move a vacancy."""
+    async with ctx.uow() as uow:
+        vacancy = await load_vacancy(uow, vacancy_id, for_update=True)
+        ctx.principal.require("vacancies.write")
+        check_if_match(if_match, vacancy.version)
+        changes = body.model_dump(exclude_unset=True)
+        _no_nulls(changes, "label")
+        before = snapshot(vacancy)
+        for name, value in changes.items():
+            setattr(vacancy, name, value)
+        uow.touch(vacancy)
+        uow.add(vacancy)
+        await uow.flush()
+        uow.record(
+            "updated", "vacancy", vacancy.id, before=before, after=snapshot(vacancy),
+            data={"changed": sorted(changes)},
+        )
+        return VacancyRead.model_validate(vacancy)

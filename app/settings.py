@@ -1,0 +1,111 @@
+"""Every PLACEMENTS_* variable, typed and validated in one place (API.md "Running it")."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.domain.policy import Policy
+
+UkNation = Literal["england-and-wales", "scotland", "northern-ireland"]
+
+
+class SettingsError(SystemExit):
+    """Start-up refused: a variable has a bad value. The message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLACEMENTS_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./placements.db"
+    jwt_secret: SecretStr | None = None
+    jwks_url: str | None = None
+    jwt_issuer: str = "placements-local"
+    jwt_audience: str = "placements-api"
+    jwks_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
+    jwks_cache_seconds: int = Field(default=3600, ge=0)
+    uk_nation: UkNation = "england-and-wales"
+    files_dir: Path = Path("./data/files")
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    policy_file: Path | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    idempotency_ttl_hours: int = Field(default=24, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("postgres://") or value.startswith("postgresql://"):
+            # Accept the libpq form and use the async driver the app needs.
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+            raise ValueError(
+                "must be an async SQLAlchemy URL: sqlite+aiosqlite:///path or "
+                "postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+    @field_validator("jwks_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        allowed = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"}
+        bad = [a for a in value if a not in allowed]
+        if bad:
+            raise ValueError(f"JWKS tokens must use asymmetric algorithms, not {bad}")
+        return value
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_strength(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _policy_file_exists(self) -> Settings:
+        if self.policy_file is not None and not self.policy_file.is_file():
+            raise ValueError(f"PLACEMENTS_POLICY_FILE {self.policy_file} is not a readable file")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def load_policy(self) -> Policy:
+        """The R18 numbers: defaults, then the TOML policy file, then PLACEMENTS_UK_NATION."""
+        data: dict[str, Any] = {}
+        if self.policy_file is not None:
+            with self.policy_file.open("rb") as fh:
+                data = tomllib.load(fh)
+        data["uk_nation"] = self.uk_nation
+        return Policy.model_validate(data)
+
+
+def describe(error: ValidationError) -> str:
+    lines = ["The placements API cannot start: bad configuration."]
+    for item in error.errors():
+        name = "PLACEMENTS_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else ""
+        lines.append(f"  {name or 'settings'}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment; a bad value stops start-up with a clear message."""
+    try:
+        settings = Settings(**overrides)
+        settings.load_policy()
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"The placements API cannot start: policy file: {error}") from None
+    return settings
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()

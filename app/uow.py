@@ -1,0 +1,243 @@
+"""The unit of work: one transaction per write that stores the change, its audit entry,
+its events and its work items together, or none of them (R18, R19).
+
+Services open it, load rows, ask `app.domain` for a decision, apply it and record what
+happened; it commits on a clean exit and rolls back on any exception.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import update
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.ids import uuid7
+from app.models import AuditEntry, Event, EventCounter, WorkItem
+
+if TYPE_CHECKING:
+    from app.context import Context
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
+    """A JSON-able copy of a row for the audit trail."""
+    if obj is None:
+        return None
+    return obj.model_dump(mode="json")
+
+
+class UnitOfWork:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.principal = ctx.principal
+        self.now: datetime = ctx.clock()
+        self._events: list[Event] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self.ctx.sessionmaker()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self._write_events()
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    # --- rows ---------------------------------------------------------------------------
+
+    def add(self, obj: SQLModel) -> None:
+        self.session.add(obj)
+
+    async def get(self, model: type[M], id_: uuid.UUID, *, for_update: bool = False) -> M | None:
+        """One row by id; `for_update` takes a row lock on PostgreSQL (SQLite serialises
+        writers with BEGIN IMMEDIATE instead)."""
+        stmt = select(model).where(col(model.id) == id_)  # type: ignore[attr-defined]
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.exec(stmt)).first()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    def touch(self, obj: Any) -> None:
+        """Mark a versioned row changed: a new version (and so a new ETag)."""
+        obj.updated_at = self.now
+        obj.version = (obj.version or 0) + 1
+
+    # --- audit (R19) --------------------------------------------------------------------
+
+    def audit(
+        self,
+        action: str,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                id=uuid7(),
+                occurred_at=self.now,
+                actor_sub=self.principal.sub,
+                actor_name=self.principal.name,
+                action=action,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                before=before,
+                after=after,
+                request_id=self.ctx.request_id,
+            )
+        )
+
+    def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
+        """Reads of a person's record are audited too (R19)."""
+        self.session.add_all(
+            [
+                AuditEntry(
+                    id=uuid7(),
+                    occurred_at=self.now,
+                    actor_sub=self.principal.sub,
+                    actor_name=self.principal.name,
+                    action=action,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    request_id=self.ctx.request_id,
+                )
+                for subject_id in ids
+            ]
+        )
+
+    # --- events -------------------------------------------------------------------------
+
+    def emit(
+        self,
+        type_: str,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        data: dict[str, Any] | None = None,
+        *,
+        team: str | None = None,
+    ) -> None:
+        """An event for the change feed, written with the change. Its `seq` is given at
+        commit time so that the feed is in commit order."""
+        self._events.append(
+            Event(
+                seq=0,
+                id=uuid7(),
+                type=type_,
+                occurred_at=self.now,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor_sub=self.principal.sub,
+                team=team,
+                data=data or {},
+            )
+        )
+
+    def record(
+        self,
+        action: str,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        team: str | None = None,
+    ) -> None:
+        """The usual pair: an audit entry and an event named `<subject_type>.<action>`."""
+        name = f"{subject_type}.{action}"
+        self.audit(name, subject_type, subject_id, before=before, after=after)
+        self.emit(name, subject_type, subject_id, data if data is not None else after, team=team)
+
+    async def _write_events(self) -> None:
+        if not self._events:
+            return
+        count = len(self._events)
+        # The counter row stays locked until commit: seq order is commit order.
+        result = await self.session.execute(
+            update(EventCounter)
+            .where(col(EventCounter.id) == 1)
+            .values(value=EventCounter.value + count)
+            .returning(EventCounter.value)
+        )
+        last = int(result.scalar_one())
+        for offset, event in enumerate(self._events):
+            event.seq = last - count + 1 + offset
+        self.session.add_all(self._events)
+        self._events = []
+        await self.session.flush()
+
+    # --- work items (R18) ----------------------------------------------------------------
+
+    def open_work(
+        self,
+        *,
+        kind: str,
+        rule: str,
+        title: str,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        due_at: datetime,
+        assignee_user: str | None = None,
+        assignee_team: str | None = None,
+        scope_team: str | None = None,
+    ) -> WorkItem:
+        if (assignee_user is None) == (assignee_team is None):
+            raise ValueError("a work item is owed by exactly one user or one team")
+        item = WorkItem(
+            id=uuid7(),
+            kind=kind,
+            rule=rule,
+            title=title,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            due_at=due_at,
+            assignee_user=assignee_user,
+            assignee_team=assignee_team,
+            scope_team=scope_team,
+            created_at=self.now,
+        )
+        self.session.add(item)
+        return item
+
+    async def close_work(
+        self,
+        subject_type: str,
+        subject_id: uuid.UUID,
+        *,
+        kinds: Sequence[str] | None = None,
+        reason: str = "done",
+    ) -> int:
+        """Close the open work items of a subject (of the given kinds); returns how many."""
+        stmt = (
+            update(WorkItem)
+            .where(col(WorkItem.subject_type) == subject_type)
+            .where(col(WorkItem.subject_id) == subject_id)
+            .where(col(WorkItem.closed_at).is_(None))
+            .values(closed_at=self.now, closed_by=self.principal.sub, closed_reason=reason)
+        )
+        if kinds is not None:
+            stmt = stmt.where(col(WorkItem.kind).in_(list(kinds)))
+        result = await self.session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)
