@@ -141,11 +141,7 @@ class Authenticator:
     async def _key_for(self, alg: Any, kid: Any) -> tuple[Any, list[str]]:
         if alg == "HS256" and self.secret is not None:
             return self.secret, ["HS256"]
-        if (
-            isinstance(alg, str)
-            and self.jwks is not None
-            and alg in self.settings.jwks_algorithms
-        ):
+        if isinstance(alg, str) and self.jwks is not None and alg in self.settings.jwks_algorithms:
             key = await self.jwks.key_for(kid if isinstance(kid, str) else None)
             if key is None:
                 raise Unauthenticated("The token's signing key is unknown.")

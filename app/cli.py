@@ -97,8 +97,13 @@ def serve(
 
     get_settings()  # a bad variable stops here with a clear message
     uvicorn.run(
-        "app.main:app", host=host, port=port, workers=workers, access_log=False,
-        proxy_headers=True, server_header=False,
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
     )
 
 

@@ -95,8 +95,9 @@ def install(app: FastAPI) -> None:
         log.error("database_unavailable", error=type(exc.orig).__name__)
         return problem_response(
             request,
-            ServiceUnavailable("The database is busy or unreachable; retry shortly.",
-                               headers={"Retry-After": "1"}),
+            ServiceUnavailable(
+                "The database is busy or unreachable; retry shortly.", headers={"Retry-After": "1"}
+            ),
         )
 
     @app.exception_handler(DBAPIError)
@@ -105,8 +106,9 @@ def install(app: FastAPI) -> None:
         if code in {"40001", "40P01", "55P03"}:
             return problem_response(
                 request,
-                ServiceUnavailable("A concurrent change got there first; retry.",
-                                   headers={"Retry-After": "1"}),
+                ServiceUnavailable(
+                    "A concurrent change got there first; retry.", headers={"Retry-After": "1"}
+                ),
             )
         log.error("database_error", error=type(exc.orig).__name__, sqlstate=code)
         return problem_response(request, Problem("An internal error occurred."))

@@ -21,7 +21,7 @@ from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
-from app.routers import documents, people, providers, service, work
+from app.routers import documents, people, providers, referrals, service, work
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -31,8 +31,9 @@ ROUTERS = (
     service.router,
     people.router,
     providers.router,
-    work.router,
+    referrals.router,
     documents.router,
+    work.router,
 )
 
 DESCRIPTION = """\
@@ -146,6 +147,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("people", "The children, young people and adults placements are for."),
                 ("providers", "Providers of care and their vacancies."),
                 ("work", "The work queue (R18), audit trail (R19), change feed and policy."),
+                ("referrals", "Referrals for a placement (R1, R2)."),
                 ("documents", "Files attached to referrals, support requests and placements."),
             )
         ],

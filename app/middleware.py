@@ -38,12 +38,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = structlog.get_logger("placements.http")
 
-REQUESTS = Counter(
-    "placements_http_requests_total", "HTTP requests", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "placements_http_request_seconds", "HTTP request latency", ["method", "route"]
-)
+REQUESTS = Counter("placements_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram("placements_http_request_seconds", "HTTP request latency", ["method", "route"])
 
 # Multipart document uploads; every other body is JSON.
 UPLOAD_PATH = re.compile(r"^/v1/(referrals|support-requests|placements)/[^/]+/documents/?$")
@@ -57,7 +53,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def send_problem(send: Send, problem: Problem, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_problem(
+    send: Send, problem: Problem, extra_headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps(problem.body()).encode()
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
@@ -81,7 +79,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if given and len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
+        request_id = (
+            given if given and len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500}
@@ -147,9 +147,7 @@ class BodyGuardMiddleware:
                 )
                 return
             if not upload and not (media == "application/json" or media.endswith("+json")):
-                await send_problem(
-                    send, UnsupportedMediaType("Send the body as application/json.")
-                )
+                await send_problem(send, UnsupportedMediaType("Send the body as application/json."))
                 return
         received = 0
 
@@ -196,7 +194,9 @@ class IdempotencyMiddleware:
             )
             return
         try:
-            principal = await self.state.authenticator.authenticate(_header(scope, b"authorization"))
+            principal = await self.state.authenticator.authenticate(
+                _header(scope, b"authorization")
+            )
         except Problem:
             await self.app(scope, receive, send)  # the route answers 401
             return
@@ -219,20 +219,30 @@ class IdempotencyMiddleware:
 
         outcome, record = await self._claim(principal.sub, key, fingerprint)
         if outcome == "reused":
-            await send_problem(send, IdempotencyKeyReused(
-                "This Idempotency-Key was used with another request body."))
+            await send_problem(
+                send,
+                IdempotencyKeyReused("This Idempotency-Key was used with another request body."),
+            )
             return
         if outcome == "in_use":
-            await send_problem(send, IdempotencyKeyInUse(
-                "A request with this Idempotency-Key is still in flight: retry later."),
-                [(b"retry-after", b"1")])
+            await send_problem(
+                send,
+                IdempotencyKeyInUse(
+                    "A request with this Idempotency-Key is still in flight: retry later."
+                ),
+                [(b"retry-after", b"1")],
+            )
             return
         if outcome == "replay" and record is not None:
-            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (record.headers or [])]
+            headers = [
+                (k.encode("latin-1"), v.encode("latin-1")) for k, v in (record.headers or [])
+            ]
             headers.append((b"idempotent-replayed", b"true"))
             body = record.body or b""
             headers.append((b"content-length", str(len(body)).encode()))
-            await send({"type": "http.response.start", "status": record.status_code, "headers": headers})
+            await send(
+                {"type": "http.response.start", "status": record.status_code, "headers": headers}
+            )
             await send({"type": "http.response.body", "body": body})
             return
 
@@ -267,7 +277,9 @@ class IdempotencyMiddleware:
         else:
             await self._complete(principal.sub, key, captured)
 
-    async def _claim(self, sub: str, key: str, fingerprint: str) -> tuple[str, IdempotencyRecord | None]:
+    async def _claim(
+        self, sub: str, key: str, fingerprint: str
+    ) -> tuple[str, IdempotencyRecord | None]:
         sessionmaker = self.state.sessionmaker
         ttl = timedelta(hours=self.state.settings.idempotency_ttl_hours)
         for _ in range(3):
@@ -287,8 +299,11 @@ class IdempotencyMiddleware:
                     if existing is None:
                         session.add(
                             IdempotencyRecord(
-                                principal_sub=sub, key=key, fingerprint=fingerprint,
-                                state="in_flight", created_at=utcnow(),
+                                principal_sub=sub,
+                                key=key,
+                                fingerprint=fingerprint,
+                                state="in_flight",
+                                created_at=utcnow(),
                             )
                         )
                         await session.flush()

@@ -43,7 +43,9 @@ class Settings(BaseSettings):
         if value.startswith("postgres://") or value.startswith("postgresql://"):
             # Accept the libpq form and use the async driver the app needs.
             value = "postgresql+asyncpg://" + value.split("://", 1)[1]
-        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+        if not (
+            value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")
+        ):
             raise ValueError(
                 "must be an async SQLAlchemy URL: sqlite+aiosqlite:///path or "
                 "postgresql+asyncpg://user@host/db"

@@ -85,7 +85,9 @@ def make_backend(name: str, tmp: Path) -> Iterator[Backend]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
     yield from make_backend(request.param, tmp_path_factory.mktemp(request.param))
 
 

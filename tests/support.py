@@ -14,7 +14,9 @@ from app.auth import mint_token
 SECRET = "test-secret-0123456789abcdef-xyz"
 
 
-def token(roles: list[str], teams: list[str] | None = None, sub: str | None = None, **kw: Any) -> str:
+def token(
+    roles: list[str], teams: list[str] | None = None, sub: str | None = None, **kw: Any
+) -> str:
     return mint_token(
         SECRET, sub=sub or f"user-{uuid.uuid4().hex[:8]}", roles=roles, teams=teams or [], **kw
     )
@@ -37,16 +39,24 @@ class Caller:
     def _h(self, extra: dict[str, str] | None) -> dict[str, str]:
         return {**self.headers, **(extra or {})}
 
-    async def get(self, url: str, headers: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+    async def get(
+        self, url: str, headers: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
         return await self.http.get(url, headers=self._h(headers), **kw)
 
-    async def post(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+    async def post(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
         return await self.http.post(url, json=json, headers=self._h(headers), **kw)
 
-    async def patch(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+    async def patch(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
         return await self.http.patch(url, json=json, headers=self._h(headers), **kw)
 
-    async def put(self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+    async def put(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
         return await self.http.put(url, json=json, headers=self._h(headers), **kw)
 
 
@@ -61,7 +71,9 @@ class Api:
         return Caller(self.http, sub, list(roles), teams or [], {"Authorization": f"Bearer {tok}"})
 
 
-def assert_problem(response: httpx.Response, status: int, code: str, rule: str | None = None) -> dict[str, Any]:
+def assert_problem(
+    response: httpx.Response, status: int, code: str, rule: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     body = response.json()
@@ -95,7 +107,11 @@ async def make_person(api: Api, team: str, **overrides: Any) -> dict[str, Any]:
 
 async def make_provider(api: Api, **overrides: Any) -> dict[str, Any]:
     caller = api.as_("placements_officer")
-    body = {"name": f"Provider {uuid.uuid4().hex[:6]}", "service": "foster_care", "team": "placements"}
+    body = {
+        "name": f"Provider {uuid.uuid4().hex[:6]}",
+        "service": "foster_care",
+        "team": "placements",
+    }
     body.update(overrides)
     response = await caller.post("/v1/providers", json=body)
     assert response.status_code == 201, response.text

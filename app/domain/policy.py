@@ -79,6 +79,8 @@ class Policy(BaseModel):
     contact_restriction_notify_hours: int = Field(default=24, ge=1, le=168)
     # R17: QA visits of external placements.
     qa_visit_interval_months: int = Field(default=12, ge=1, le=36)
+    # R2: the team whose duty officer picks up emergency referrals (work items go here).
+    placements_team: str = Field(default="placements", min_length=1, max_length=100)
     # R6/R2 follow-ups: days after an emergency placement to submit funding / make the call.
     emergency_funding_submit_days: int = Field(default=1, ge=0, le=30)
     courtesy_call_days: int = Field(default=1, ge=0, le=30)

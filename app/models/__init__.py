@@ -7,6 +7,7 @@ from app.models.events import Event, EventCounter
 from app.models.idempotency import IdempotencyRecord
 from app.models.people import ExternalId, Person
 from app.models.providers import Provider, Vacancy
+from app.models.referrals import Referral
 from app.models.work import WorkItem
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "IdempotencyRecord",
     "Person",
     "Provider",
+    "Referral",
     "Vacancy",
     "WorkItem",
     "metadata",

@@ -63,7 +63,9 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         paging: Paging,
         kind: Annotated[str | None, Query(max_length=50)] = None,
     ) -> Page[DocumentRead]:
-        return page(request, response, await service.list_for(ctx, owner_type, owner_id, kind, paging))
+        return page(
+            request, response, await service.list_for(ctx, owner_type, owner_id, kind, paging)
+        )
 
     async def upload_document(
         owner_id: uuid.UUID,
@@ -75,7 +77,9 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         description: Annotated[str | None, Form(max_length=1000)] = None,
     ) -> DocumentRead:
         document = await service.upload(
-            ctx, owner_type, owner_id,
+            ctx,
+            owner_type,
+            owner_id,
             kind=kind,
             filename=file.filename or "document",
             content_type=file.content_type or "application/octet-stream",
@@ -86,13 +90,21 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         return document
 
     router.add_api_route(
-        f"{prefix}/{{owner_id}}/documents", list_documents, methods=["GET"],
-        name=f"list_{name}_documents", response_model=Page[DocumentRead],
-        responses=problem_responses(404), summary=f"List a {owner_type}'s documents",
+        f"{prefix}/{{owner_id}}/documents",
+        list_documents,
+        methods=["GET"],
+        name=f"list_{name}_documents",
+        response_model=Page[DocumentRead],
+        responses=problem_responses(404),
+        summary=f"List a {owner_type}'s documents",
     )
     router.add_api_route(
-        f"{prefix}/{{owner_id}}/documents", upload_document, methods=["POST"],
-        name=f"upload_{name}_document", status_code=201, response_model=DocumentRead,
+        f"{prefix}/{{owner_id}}/documents",
+        upload_document,
+        methods=["POST"],
+        name=f"upload_{name}_document",
+        status_code=201,
+        response_model=DocumentRead,
         responses=problem_responses(403, 404, 413, 415),
         summary=f"Upload a document to a {owner_type} (multipart: file, kind)",
     )

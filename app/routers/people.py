@@ -29,7 +29,9 @@ async def list_people(
     external_id: Annotated[
         str | None, Query(max_length=260, description="system:value, e.g. mosaic:12345")
     ] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Name contains")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="Name contains")
+    ] = None,
 ) -> Page[PersonRead]:
     """People the caller may see (their teams', or all for cross-team roles). Each person
     returned is recorded in the audit trail as read (R19)."""

@@ -40,8 +40,12 @@ async def list_providers(
 ) -> Page[ProviderRead]:
     """Providers, filtered by service, team, emergency rota, external or name (`q`)."""
     flt = service.ProvidersFilter(
-        service=service_, team=team, on_emergency_rota=on_emergency_rota,
-        external=external, active=active, q=q,
+        service=service_,
+        team=team,
+        on_emergency_rota=on_emergency_rota,
+        external=external,
+        active=active,
+        q=q,
     )
     return page(request, response, await service.list_providers(ctx, flt, paging))
 
@@ -65,7 +69,11 @@ async def get_provider(provider_id: uuid.UUID, response: Response, ctx: Ctx) -> 
 
 @router.patch("/v1/providers/{provider_id}", responses=problem_responses(403, 404, 412, 413, 415))
 async def update_provider(
-    provider_id: uuid.UUID, response: Response, ctx: Ctx, body: ProviderUpdate, if_match: IfMatch = None
+    provider_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: ProviderUpdate,
+    if_match: IfMatch = None,
 ) -> ProviderRead:
     """Change the fields sent. Send `If-Match` with the ETag you read."""
     return with_etag(response, await service.update_provider(ctx, provider_id, body, if_match))
@@ -106,7 +114,11 @@ async def get_vacancy(vacancy_id: uuid.UUID, response: Response, ctx: Ctx) -> Va
 
 @router.patch("/v1/vacancies/{vacancy_id}", responses=problem_responses(403, 404, 412, 413, 415))
 async def update_vacancy(
-    vacancy_id: uuid.UUID, response: Response, ctx: Ctx, body: VacancyUpdate, if_match: IfMatch = None
+    vacancy_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: VacancyUpdate,
+    if_match: IfMatch = None,
 ) -> VacancyRead:
     """Change a vacancy's details. Its status is moved by matching and placements, never here."""
     return with_etag(response, await service.update_vacancy(ctx, vacancy_id, body, if_match))

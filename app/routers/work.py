@@ -40,9 +40,7 @@ async def list_work(
     response: Response,
     ctx: Ctx,
     paging: Paging,
-    assignee: Annotated[
-        str | None, Query(max_length=200, description="`me`, or a user id")
-    ] = None,
+    assignee: Annotated[str | None, Query(max_length=200, description="`me`, or a user id")] = None,
     team: Annotated[str | None, Query(max_length=100)] = None,
     state: Annotated[
         str | None, Query(description="Comma-separated: upcoming, due, overdue")
@@ -54,7 +52,11 @@ async def list_work(
     """Open work items: what is owed, by whom, by when. `state` is computed at read time
     against today in Europe/London: `upcoming`, `due` (today) or `overdue`."""
     flt = work_service.WorkFilter(
-        assignee=assignee, team=team, states=_states(state), rule=rule, kind=kind,
+        assignee=assignee,
+        team=team,
+        states=_states(state),
+        rule=rule,
+        kind=kind,
         subject_id=subject_id,
     )
     return page(request, response, await work_service.list_work(ctx, flt, paging))
@@ -91,7 +93,9 @@ async def list_events(
     after: Annotated[
         str | None, Query(max_length=200, description="An event id: events after it")
     ] = None,
-    type: Annotated[str | None, Query(max_length=100, description="Type prefix, e.g. referral.")] = None,
+    type: Annotated[
+        str | None, Query(max_length=100, description="Type prefix, e.g. referral.")
+    ] = None,
 ) -> Page[EventRead]:
     """The change feed, in commit order. Poll with `after` = the last event id you saw."""
     if after:

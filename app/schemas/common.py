@@ -9,9 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-Team = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
-]
+Team = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Pence = Annotated[int, Field(ge=0, le=10**11, strict=True, description="Integer pence, GBP.")]
 
 

@@ -13,7 +13,9 @@ from app.schemas.common import Cohort, Input, Output, Team, Text
 System = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$"), Field(description="e.g. mosaic")
 ]
-ExternalIdValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ExternalIdValue = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 NhsNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
 
 

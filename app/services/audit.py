@@ -28,7 +28,11 @@ def _read(entry: AuditEntry) -> AuditEntryRead:
 
 
 async def list_audit(
-    ctx: Context, subject_id: uuid.UUID | None, actor: str | None, action: str | None, page: PageParams
+    ctx: Context,
+    subject_id: uuid.UUID | None,
+    actor: str | None,
+    action: str | None,
+    page: PageParams,
 ) -> tuple[list[AuditEntryRead], str | None]:
     ctx.principal.require("audit.read")
     async with ctx.uow() as uow:

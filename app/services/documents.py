@@ -108,9 +108,14 @@ async def upload(
                 await hook(uow, owner, document)
             read = to_read(document)
             uow.record(
-                "uploaded", "document", document.id,
+                "uploaded",
+                "document",
+                document.id,
                 after=read.model_dump(mode="json"),
-                data={**read.model_dump(mode="json"), "owner": {"type": owner.type, "id": str(owner.id)}},
+                data={
+                    **read.model_dump(mode="json"),
+                    "owner": {"type": owner.type, "id": str(owner.id)},
+                },
                 team=owner.scope_team,
             )
             return read
@@ -149,7 +154,9 @@ async def get(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
         return to_read(await load_visible(uow, document_id))
 
 
-async def content(ctx: Context, document_id: uuid.UUID) -> tuple[DocumentRead, AsyncIterator[bytes]]:
+async def content(
+    ctx: Context, document_id: uuid.UUID
+) -> tuple[DocumentRead, AsyncIterator[bytes]]:
     """The document and a stream of its bytes; the read is audited (R19)."""
     async with ctx.uow() as uow:
         document = await load_visible(uow, document_id)

@@ -39,7 +39,9 @@ def _read(person: Person, external: Sequence[ExternalId]) -> PersonRead:
     return PersonRead.model_validate(data)
 
 
-async def _external_ids(uow: UnitOfWork, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ExternalId]]:
+async def _external_ids(
+    uow: UnitOfWork, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ExternalId]]:
     out: dict[uuid.UUID, list[ExternalId]] = {pid: [] for pid in person_ids}
     if not person_ids:
         return out
@@ -51,7 +53,9 @@ async def _external_ids(uow: UnitOfWork, person_ids: Sequence[uuid.UUID]) -> dic
     return out
 
 
-async def load_visible(uow: UnitOfWork, person_id: uuid.UUID, *, for_update: bool = False) -> Person:
+async def load_visible(
+    uow: UnitOfWork, person_id: uuid.UUID, *, for_update: bool = False
+) -> Person:
     """The person, if the caller may see them; 404 otherwise (R19 scoping)."""
     person = await uow.get(Person, person_id, for_update=for_update)
     team = person.team if person else None
@@ -109,7 +113,9 @@ async def create(ctx: Context, body: PersonCreate) -> PersonRead:
             await _claim_external(uow, person, system, value)
         await uow.flush()
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
-        uow.record("created", SUBJECT, person.id, after=read.model_dump(mode="json"), team=person.team)
+        uow.record(
+            "created", SUBJECT, person.id, after=read.model_dump(mode="json"), team=person.team
+        )
         return read
 
 
@@ -121,7 +127,9 @@ async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
         return read
 
 
-async def list_people(ctx: Context, flt: PeopleFilter, page: PageParams) -> tuple[list[PersonRead], str | None]:
+async def list_people(
+    ctx: Context, flt: PeopleFilter, page: PageParams
+) -> tuple[list[PersonRead], str | None]:
     async with ctx.uow() as uow:
         stmt = select(Person)
         scope = team_filter(ctx.principal, Person.team)
@@ -154,7 +162,9 @@ async def list_people(ctx: Context, flt: PeopleFilter, page: PageParams) -> tupl
         return [_read(p, external[p.id]) for p in rows], next_cursor
 
 
-async def update(ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_match: str | None) -> PersonRead:
+async def update(
+    ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_match: str | None
+) -> PersonRead:
     async with ctx.uow() as uow:
         person = await load_visible(uow, person_id, for_update=True)
         ctx.principal.require("people.update")
@@ -163,7 +173,8 @@ async def update(ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_matc
         for name in ("given_name", "family_name", "date_of_birth", "cohort", "team"):
             if name in changes and changes[name] is None:
                 raise ValidationFailed(
-                    f"{name} cannot be null.", errors=[{"loc": ["body", name], "msg": "may not be null"}]
+                    f"{name} cannot be null.",
+                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
                 )
         if "team" in changes:
             _check_team_allowed(ctx, changes["team"])
@@ -176,8 +187,13 @@ async def update(ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_matc
         await uow.flush()
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         uow.record(
-            "updated", SUBJECT, person.id, before=before, after=snapshot(person),
-            data={"changed": sorted(changes)}, team=person.team,
+            "updated",
+            SUBJECT,
+            person.id,
+            before=before,
+            after=snapshot(person),
+            data={"changed": sorted(changes)},
+            team=person.team,
         )
         return read
 
@@ -225,7 +241,10 @@ async def _upsert_once(
             await uow.flush()
             read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
             uow.record(
-                "created", SUBJECT, person.id, after=read.model_dump(mode="json"),
+                "created",
+                SUBJECT,
+                person.id,
+                after=read.model_dump(mode="json"),
                 data={"external": {system: external_id}, **read.model_dump(mode="json")},
                 team=person.team,
             )
@@ -241,7 +260,11 @@ async def _upsert_once(
             uow.add(person)
             await uow.flush()
             uow.record(
-                "updated", SUBJECT, person.id, before=before, after=snapshot(person),
+                "updated",
+                SUBJECT,
+                person.id,
+                before=before,
+                after=snapshot(person),
                 data={"changed": sorted(changed), "external": {system: external_id}},
                 team=person.team,
             )

@@ -38,7 +38,8 @@ def _no_nulls(changes: dict[str, object], *names: str) -> None:
     for name in names:
         if name in changes and changes[name] is None:
             raise ValidationFailed(
-                f"{name} cannot be null.", errors=[{"loc": ["body", name], "msg": "may not be null"}]
+                f"{name} cannot be null.",
+                errors=[{"loc": ["body", name], "msg": "may not be null"}],
             )
 
 
@@ -60,8 +61,12 @@ async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
         return read
 
 
-async def load_provider(uow: UnitOfWork, provider_id: uuid.UUID, *, for_update: bool = False) -> Provider:
-    return must_exist(await uow.get(Provider, provider_id, for_update=for_update), "provider", provider_id)
+async def load_provider(
+    uow: UnitOfWork, provider_id: uuid.UUID, *, for_update: bool = False
+) -> Provider:
+    return must_exist(
+        await uow.get(Provider, provider_id, for_update=for_update), "provider", provider_id
+    )
 
 
 async def get_provider(ctx: Context, provider_id: uuid.UUID) -> ProviderRead:
@@ -108,7 +113,11 @@ async def update_provider(
         uow.add(provider)
         await uow.flush()
         uow.record(
-            "updated", "provider", provider.id, before=before, after=snapshot(provider),
+            "updated",
+            "provider",
+            provider.id,
+            before=before,
+            after=snapshot(provider),
             data={"changed": sorted(changes)},
         )
         return ProviderRead.model_validate(provider)
@@ -134,8 +143,12 @@ async def create_vacancy(ctx: Context, provider_id: uuid.UUID, body: VacancyCrea
         return read
 
 
-async def load_vacancy(uow: UnitOfWork, vacancy_id: uuid.UUID, *, for_update: bool = False) -> Vacancy:
-    return must_exist(await uow.get(Vacancy, vacancy_id, for_update=for_update), "vacancy", vacancy_id)
+async def load_vacancy(
+    uow: UnitOfWork, vacancy_id: uuid.UUID, *, for_update: bool = False
+) -> Vacancy:
+    return must_exist(
+        await uow.get(Vacancy, vacancy_id, for_update=for_update), "vacancy", vacancy_id
+    )
 
 
 async def get_vacancy(ctx: Context, vacancy_id: uuid.UUID) -> VacancyRead:
@@ -172,7 +185,11 @@ async def update_vacancy(
         uow.add(vacancy)
         await uow.flush()
         uow.record(
-            "updated", "vacancy", vacancy.id, before=before, after=snapshot(vacancy),
+            "updated",
+            "vacancy",
+            vacancy.id,
+            before=before,
+            after=snapshot(vacancy),
             data={"changed": sorted(changes)},
         )
         return VacancyRead.model_validate(vacancy)

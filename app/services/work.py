@@ -58,7 +58,9 @@ def _visible(ctx: Context):  # type: ignore[no-untyped-def]
     )
 
 
-async def list_work(ctx: Context, flt: WorkFilter, page: PageParams) -> tuple[list[WorkItemRead], str | None]:
+async def list_work(
+    ctx: Context, flt: WorkFilter, page: PageParams
+) -> tuple[list[WorkItemRead], str | None]:
     now = ctx.clock()
     start, end = london_day_bounds(now)
     async with ctx.uow() as uow:
@@ -119,6 +121,11 @@ async def acknowledge(ctx: Context, item_id: uuid.UUID) -> WorkItemRead:
         uow.add(item)
         await uow.flush()
         read = to_read(item, work_state(item.due_at, uow.now))
-        uow.record("acknowledged", "work_item", item.id, after=read.model_dump(mode="json"),
-                   team=item.scope_team)
+        uow.record(
+            "acknowledged",
+            "work_item",
+            item.id,
+            after=read.model_dump(mode="json"),
+            team=item.scope_team,
+        )
         return read

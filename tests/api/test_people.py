@@ -36,7 +36,9 @@ async def test_r19_other_teams_person_is_404_and_absent_from_lists(api: Api) -> 
     assert listed.status_code == 200
     assert listed.json()["items"] == []
     assert_problem(
-        await outsider.patch(f"/v1/people/{person['id']}", json={"given_name": "X"}), 404, "not_found"
+        await outsider.patch(f"/v1/people/{person['id']}", json={"given_name": "X"}),
+        404,
+        "not_found",
     )
     # A cross-team role sees them.
     officer = api.as_("placements_officer")
@@ -78,8 +80,13 @@ async def test_patch_refuses_server_owned_and_unknown_fields(api: Api) -> None:
     me = api.as_("practitioner", teams=[team])
     person = await make_person(api, team)
     url = f"/v1/people/{person['id']}"
-    for body in ({"id": str(uuid.uuid4())}, {"version": 9}, {"created_at": "2020-01-01T00:00:00Z"},
-                 {"nickname": "x"}, {"given_name": None}):
+    for body in (
+        {"id": str(uuid.uuid4())},
+        {"version": 9},
+        {"created_at": "2020-01-01T00:00:00Z"},
+        {"nickname": "x"},
+        {"given_name": None},
+    ):
         body_problem = assert_problem(await me.patch(url, json=body), 422, "validation_error")
         assert body_problem["errors"], body_problem
 
@@ -99,7 +106,9 @@ async def test_list_filters_and_pagination_while_inserting(api: Api) -> None:
     seen = [p["id"] for p in page1["items"]]
     cursor = page1["next_cursor"]
     while cursor:
-        page = (await me.get("/v1/people", params={"team": team, "limit": 2, "cursor": cursor})).json()
+        page = (
+            await me.get("/v1/people", params={"team": team, "limit": 2, "cursor": cursor})
+        ).json()
         seen += [p["id"] for p in page["items"]]
         cursor = page["next_cursor"]
     assert seen == ids + [late]
@@ -114,8 +123,12 @@ async def test_list_limit_and_cursor_validation(api: Api) -> None:
     me = api.as_("admin")
     for limit in ("0", "201", "abc"):
         assert_problem(await me.get("/v1/people", params={"limit": limit}), 422, "validation_error")
-    assert_problem(await me.get("/v1/people", params={"cursor": "garbage!"}), 422, "validation_error")
-    assert (await me.get("/v1/people", params={"limit": 200, "unknown": "ignored"})).status_code == 200
+    assert_problem(
+        await me.get("/v1/people", params={"cursor": "garbage!"}), 422, "validation_error"
+    )
+    assert (
+        await me.get("/v1/people", params={"limit": 200, "unknown": "ignored"})
+    ).status_code == 200
 
 
 async def test_upsert_by_external_id_creates_then_updates(api: Api) -> None:
@@ -144,7 +157,9 @@ async def test_external_id_is_unique_per_system(api: Api) -> None:
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
     value = f"M{uuid.uuid4().hex[:8]}"
-    assert (await me.post("/v1/people", json=person_body(team, external_ids={"mosaic": value}))).status_code == 201
+    assert (
+        await me.post("/v1/people", json=person_body(team, external_ids={"mosaic": value}))
+    ).status_code == 201
     dup = await me.post("/v1/people", json=person_body(team, external_ids={"mosaic": value}))
     assert_problem(dup, 409, "external_id_taken")
     other_system = await me.post("/v1/people", json=person_body(team, external_ids={"lcs": value}))

@@ -1,0 +1,112 @@
+"""Referrals: `/v1/referrals` and the actions submit, withdraw, close (R1, R2)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.deps import Ctx, IfMatch, Paging
+from app.pagination import Page
+from app.problems import problem_responses
+from app.routers.documents import owner_routes
+from app.routers.http import created, page, with_etag
+from app.schemas.common import Service
+from app.schemas.referrals import (
+    CloseBody,
+    ReferralCreate,
+    ReferralRead,
+    ReferralStatus,
+    ReferralUpdate,
+    Urgency,
+    WithdrawBody,
+)
+from app.services import referrals as service
+
+router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+
+ACTION_ERRORS = problem_responses(403, 404, 409, 412)
+
+
+@router.get("", responses=problem_responses(403))
+async def list_referrals(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    person_id: uuid.UUID | None = None,
+    status: ReferralStatus | None = None,
+    urgency: Urgency | None = None,
+    service_: Annotated[Service | None, Query(alias="service")] = None,
+) -> Page[ReferralRead]:
+    """Referrals in your scope, by person, status, urgency or service."""
+    flt = service.ReferralsFilter(
+        person_id=person_id, status=status, urgency=urgency, service=service_
+    )
+    return page(request, response, await service.list_referrals(ctx, flt, paging))
+
+
+@router.post("", status_code=201, responses=problem_responses(403, 404, 413, 415))
+async def create_referral(
+    request: Request, response: Response, ctx: Ctx, body: ReferralCreate
+) -> ReferralRead:
+    """A draft referral for a person in your team. Emergency supported-living referrals are
+    refused (422, R2): supported living is not for emergencies."""
+    referral = await service.create(ctx, body)
+    created(response, request, f"/v1/referrals/{referral.id}")
+    return with_etag(response, referral)
+
+
+@router.get("/{referral_id}", responses=problem_responses(404))
+async def get_referral(referral_id: uuid.UUID, response: Response, ctx: Ctx) -> ReferralRead:
+    """One referral, with its ETag."""
+    return with_etag(response, await service.get(ctx, referral_id))
+
+
+@router.patch("/{referral_id}", responses=problem_responses(403, 404, 409, 412, 413, 415))
+async def update_referral(
+    referral_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: ReferralUpdate,
+    if_match: IfMatch = None,
+) -> ReferralRead:
+    """Change an open referral's needs or requested start. Never its status."""
+    return with_etag(response, await service.update(ctx, referral_id, body, if_match))
+
+
+@router.post("/{referral_id}/submit", responses=ACTION_ERRORS)
+async def submit_referral(
+    referral_id: uuid.UUID, response: Response, ctx: Ctx, if_match: IfMatch = None
+) -> ReferralRead:
+    """R1 `draft -> submitted`. R2: an emergency referral goes straight to `matching`,
+    skips panel, and raises a same-day work item for the placements team."""
+    return with_etag(response, await service.submit(ctx, referral_id, if_match))
+
+
+@router.post("/{referral_id}/withdraw", responses=ACTION_ERRORS)
+async def withdraw_referral(
+    referral_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: WithdrawBody,
+    if_match: IfMatch = None,
+) -> ReferralRead:
+    """Withdraw an open referral, with a reason (R1)."""
+    return with_etag(response, await service.withdraw(ctx, referral_id, body, if_match))
+
+
+@router.post("/{referral_id}/close", responses=ACTION_ERRORS)
+async def close_referral(
+    referral_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    if_match: IfMatch = None,
+    body: CloseBody | None = None,
+) -> ReferralRead:
+    """`placed -> closed` once the placement's follow-ups are done (R1, R2)."""
+    return with_etag(response, await service.close(ctx, referral_id, body or CloseBody(), if_match))
+
+
+owner_routes(router, "", "referral", "referral")

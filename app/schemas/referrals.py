@@ -1,0 +1,61 @@
+"""Referrals: request and response bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+from app.schemas.common import Input, Output, Service
+
+Needs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Urgency = Literal["planned", "emergency"]
+ReferralStatus = Literal[
+    "draft", "submitted", "panel", "matching", "matched", "placed", "closed", "withdrawn"
+]
+
+
+class ReferralCreate(Input):
+    person_id: uuid.UUID
+    urgency: Urgency
+    service: Service
+    needs: Needs
+    requested_start: date
+
+
+class ReferralUpdate(Input):
+    """PATCH a draft or open referral's details; its status moves only by actions."""
+
+    needs: Needs | None = None
+    requested_start: date | None = None
+
+
+class WithdrawBody(Input):
+    reason: Note
+
+
+class CloseBody(Input):
+    note: Note | None = None
+
+
+class ReferralRead(Output):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    urgency: Urgency
+    service: Service
+    needs: str
+    requested_start: date
+    status: ReferralStatus
+    team: str
+    submitted_at: datetime | None
+    submitted_by: str | None
+    closed_at: datetime | None
+    withdrawn_reason: str | None
+    close_note: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int

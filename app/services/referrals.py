@@ -1,0 +1,256 @@
+"""Referrals (R1, R2): create, read, list, patch, submit, withdraw, close.
+
+Other areas move a referral through `move()` (panel, matching, placements), so every
+transition is checked against the one table in `app.domain.referrals` and recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from app.context import Context
+from app.domain.calendar import end_of_day, local_date
+from app.domain.errors import InvalidTransition
+from app.domain.referrals import OPEN_STATES, REFERRAL, check_new_referral, submit_action
+from app.ids import uuid7
+from app.models.referrals import Referral
+from app.pagination import PageParams
+from app.problems import ValidationFailed
+from app.schemas.referrals import (
+    CloseBody,
+    ReferralCreate,
+    ReferralRead,
+    ReferralUpdate,
+    WithdrawBody,
+)
+from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.documents import Owner, register_owner
+from app.services.people import load_visible as load_person
+from app.uow import UnitOfWork, snapshot
+
+SUBJECT = "referral"
+
+# Checks run before `close` (R1: once the placement's follow-ups are done). Areas that
+# own follow-ups (placements, R2 duty tracker) register theirs; each raises to refuse.
+CloseCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
+CLOSE_CHECKS: list[CloseCheck] = []
+
+
+@dataclass(frozen=True)
+class ReferralsFilter:
+    person_id: uuid.UUID | None = None
+    status: str | None = None
+    urgency: str | None = None
+    service: str | None = None
+
+
+def to_read(referral: Referral) -> ReferralRead:
+    return ReferralRead.model_validate(referral)
+
+
+async def load_visible(
+    uow: UnitOfWork, referral_id: uuid.UUID, *, for_update: bool = False
+) -> Referral:
+    """The referral if the caller may see it (its person's team); 404 otherwise."""
+    referral = await uow.get(Referral, referral_id, for_update=for_update)
+    return in_scope(
+        uow.principal, referral.team if referral else None, referral, "referral", referral_id
+    )
+
+
+async def move(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> str:
+    """Apply one R1 transition, with its audit entry and `referral.<status>` event."""
+    before = referral.status
+    referral.status = REFERRAL.transition(referral.status, action)
+    uow.touch(referral)
+    uow.add(referral)
+    uow.audit(
+        f"referral.{action}",
+        SUBJECT,
+        referral.id,
+        before={"status": before},
+        after={"status": referral.status, **_jsonable(data)},
+    )
+    uow.emit(
+        f"referral.{referral.status}",
+        SUBJECT,
+        referral.id,
+        {
+            "from": before,
+            "to": referral.status,
+            "action": action,
+            "person_id": str(referral.person_id),
+            **_jsonable(data),
+        },
+        team=referral.team,
+    )
+    return referral.status
+
+
+def _jsonable(data: dict[str, object]) -> dict[str, object]:
+    return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in data.items()}
+
+
+async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
+    async with ctx.uow() as uow:
+        person = await load_person(uow, body.person_id)
+        ctx.principal.require("referrals.create")
+        check_new_referral(body.urgency, body.service)
+        referral = Referral(
+            **body.model_dump(),
+            id=uuid7(),
+            team=person.team,
+            status="draft",
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+        )
+        uow.add(referral)
+        await uow.flush()
+        read = to_read(referral)
+        uow.record(
+            "created", SUBJECT, referral.id, after=read.model_dump(mode="json"), team=referral.team
+        )
+        return read
+
+
+async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
+    async with ctx.uow() as uow:
+        return to_read(await load_visible(uow, referral_id))
+
+
+async def list_referrals(
+    ctx: Context, flt: ReferralsFilter, page: PageParams
+) -> tuple[list[ReferralRead], str | None]:
+    async with ctx.uow() as uow:
+        stmt = select(Referral)
+        scope = team_filter(ctx.principal, Referral.team)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if flt.person_id:
+            stmt = stmt.where(col(Referral.person_id) == flt.person_id)
+        if flt.status:
+            stmt = stmt.where(col(Referral.status) == flt.status)
+        if flt.urgency:
+            stmt = stmt.where(col(Referral.urgency) == flt.urgency)
+        if flt.service:
+            stmt = stmt.where(col(Referral.service) == flt.service)
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Referral.id), page)
+        return [to_read(r) for r in rows], next_cursor
+
+
+async def update(
+    ctx: Context, referral_id: uuid.UUID, body: ReferralUpdate, if_match: str | None
+) -> ReferralRead:
+    async with ctx.uow() as uow:
+        referral = await load_visible(uow, referral_id, for_update=True)
+        ctx.principal.require("referrals.update")
+        check_if_match(if_match, referral.version)
+        if referral.status not in OPEN_STATES:
+            raise InvalidTransition(f"A {referral.status} referral cannot be changed.", rule="R1")
+        changes = body.model_dump(exclude_unset=True)
+        for name, value in changes.items():
+            if value is None:
+                raise ValidationFailed(
+                    f"{name} cannot be null.",
+                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
+                )
+        before = snapshot(referral)
+        for name, value in changes.items():
+            setattr(referral, name, value)
+        uow.touch(referral)
+        uow.add(referral)
+        await uow.flush()
+        uow.record(
+            "updated",
+            SUBJECT,
+            referral.id,
+            before=before,
+            after=snapshot(referral),
+            data={"changed": sorted(changes)},
+            team=referral.team,
+        )
+        return to_read(referral)
+
+
+async def submit(ctx: Context, referral_id: uuid.UUID, if_match: str | None) -> ReferralRead:
+    """R1 submit; R2: an emergency referral goes straight to matching and raises a
+    same-day work item for the placements team's duty officer."""
+    async with ctx.uow() as uow:
+        referral = await load_visible(uow, referral_id, for_update=True)
+        ctx.principal.require("referrals.submit")
+        check_if_match(if_match, referral.version)
+        action = submit_action(referral.urgency, referral.service)
+        referral.submitted_at = uow.now
+        referral.submitted_by = ctx.principal.sub
+        await move(uow, referral, action)
+        uow.emit(
+            "referral.submitted",
+            SUBJECT,
+            referral.id,
+            {
+                "urgency": referral.urgency,
+                "service": referral.service,
+                "person_id": str(referral.person_id),
+                "status": referral.status,
+            },
+            team=referral.team,
+        )
+        if referral.urgency == "emergency":
+            uow.open_work(
+                kind="emergency_referral",
+                rule="R2",
+                title="Emergency referral: find a same-day placement",
+                subject_type=SUBJECT,
+                subject_id=referral.id,
+                due_at=end_of_day(local_date(uow.now)),
+                assignee_team=ctx.policy.placements_team,
+                scope_team=referral.team,
+            )
+        await uow.flush()
+        return to_read(referral)
+
+
+async def withdraw(
+    ctx: Context, referral_id: uuid.UUID, body: WithdrawBody, if_match: str | None
+) -> ReferralRead:
+    async with ctx.uow() as uow:
+        referral = await load_visible(uow, referral_id, for_update=True)
+        ctx.principal.require("referrals.withdraw")
+        check_if_match(if_match, referral.version)
+        referral.withdrawn_reason = body.reason
+        referral.closed_at = uow.now
+        await move(uow, referral, "withdraw", reason=body.reason)
+        await uow.close_work(SUBJECT, referral.id, reason="referral_withdrawn")
+        await uow.flush()
+        return to_read(referral)
+
+
+async def close(
+    ctx: Context, referral_id: uuid.UUID, body: CloseBody, if_match: str | None
+) -> ReferralRead:
+    async with ctx.uow() as uow:
+        referral = await load_visible(uow, referral_id, for_update=True)
+        ctx.principal.require("referrals.close")
+        check_if_match(if_match, referral.version)
+        REFERRAL.transition(referral.status, "close")  # refuse early with R1
+        for check in CLOSE_CHECKS:
+            await check(uow, referral)
+        referral.close_note = body.note
+        referral.closed_at = uow.now
+        await move(uow, referral, "close")
+        await uow.close_work(SUBJECT, referral.id, reason="referral_closed")
+        await uow.flush()
+        return to_read(referral)
+
+
+async def _document_owner(uow: UnitOfWork, referral_id: uuid.UUID) -> Owner:
+    referral = await load_visible(uow, referral_id)
+    return Owner(type=SUBJECT, id=referral.id, scope_team=referral.team)
+
+
+register_owner(SUBJECT, _document_owner, "documents.upload")
