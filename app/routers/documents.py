@@ -107,4 +107,8 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         response_model=DocumentRead,
         responses=problem_responses(403, 404, 413, 415),
         summary=f"Upload a document to a {owner_type} (multipart: file, kind)",
+        description=(
+            f"Attach a file to a {owner_type}: multipart/form-data with `file` and `kind` "
+            "(one of the document kinds in GET /v1/policy). 413 over PLACEMENTS_MAX_UPLOAD_BYTES."
+        ),
     )
