@@ -97,6 +97,7 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         response_model=Page[DocumentRead],
         responses=problem_responses(404),
         summary=f"List a {owner_type}'s documents",
+        description=f"The documents attached to a {owner_type}, oldest first; `kind` filters.",
     )
     router.add_api_route(
         f"{prefix}/{{owner_id}}/documents",
