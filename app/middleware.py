@@ -90,9 +90,14 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [
-                    (b"x-request-id", request_id.encode())
-                ]
+                extra = [(b"x-request-id", request_id.encode())]
+                if scope["path"].startswith("/v1/"):
+                    # Records about children: never cached by browsers or proxies.
+                    extra += [
+                        (b"cache-control", b"no-store"),
+                        (b"x-content-type-options", b"nosniff"),
+                    ]
+                message["headers"] = list(message["headers"]) + extra
             await send(message)
 
         try:

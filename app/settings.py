@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     idempotency_ttl_hours: int = Field(default=24, gt=0)
+    # Browser front ends served from other origins (JSON list), e.g. ["https://portal.example"].
+    cors_origins: list[str] = Field(default_factory=list)
 
     @field_validator("database_url")
     @classmethod

@@ -166,3 +166,33 @@ async def test_readyz_and_metrics(api: Api) -> None:
     metrics = await api.http.get("/metrics")
     assert metrics.status_code == 200
     assert "placements_http_requests_total" in metrics.text
+
+
+async def test_unexpected_error_is_a_500_problem_without_internals(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import people
+
+    async def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internal detail at /srv/app.py line 3")
+
+    monkeypatch.setattr(people, "get", boom)
+    me = api.as_("admin")
+    response = await me.get(f"/v1/people/{uuid.uuid4()}")
+    body = assert_problem(response, 500, "internal_error")
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert body["detail"] == "An internal error occurred."
+
+
+async def test_v1_responses_are_not_cached(api: Api) -> None:
+    response = await api.as_("admin").get("/v1/people")
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_cors_is_off_unless_origins_are_configured(api: Api) -> None:
+    response = await api.http.options(
+        "/v1/people",
+        headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in response.headers

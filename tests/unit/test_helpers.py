@@ -91,3 +91,29 @@ def test_bad_policy_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert "casework_contacts_per_episode" in str(info.value.code)
+
+
+async def test_cors_for_configured_origins(tmp_path: Path) -> None:
+    import httpx
+
+    from app.main import create_app
+
+    app = create_app(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+            cors_origins=["https://portal.example"],
+        )
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.options(
+            "/v1/people",
+            headers={
+                "Origin": "https://portal.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "Authorization, Idempotency-Key",
+            },
+        )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://portal.example"
+    await app.state.engine.dispose()
