@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.context import Context
+from app.domain.calendar import LONDON
 from app.domain.errors import InvalidTransition
 from app.domain.panels import (
     BOOKING,
@@ -165,9 +166,12 @@ async def _children(
 def _read(
     booking: PanelBooking, docs: Sequence[PanelBookingDocument], actions: Sequence[PanelAction]
 ) -> PanelBookingRead:
+    due_at = booking.documents_due_at
     return PanelBookingRead.model_validate(
         {
             **booking.model_dump(),
+            # Shown as the London end of day it is (R3): +01:00 in BST, +00:00 in GMT.
+            "documents_due_at": due_at.astimezone(LONDON) if due_at else None,
             "missing_documents": missing_documents(
                 booking.required_documents, (d.kind for d in docs)
             ),
