@@ -132,6 +132,10 @@ async def test_panels_create_get_list_and_roles(api: Api) -> None:
     bad = await member.post("/v1/panels", json={"kind": "weekly", "date": day})
     assert_problem(bad, 422, "validation_error")
     assert_problem(await anyone.get(f"/v1/panels/{uuid.uuid4()}"), 404, "not_found")
+    audit = await api.as_("admin").get("/v1/audit", params={"subject_id": panel["id"]})
+    assert [(e["action"], e["actor"]["sub"]) for e in audit.json()["items"]] == [
+        ("panel.created", member.sub)
+    ]
 
 
 # --- bookings and R3 --------------------------------------------------------------------
