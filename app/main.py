@@ -22,7 +22,7 @@ from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
-from app.routers import documents, people, providers, referrals, service, work
+from app.routers import documents, panels, people, providers, referrals, service, work
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -34,6 +34,7 @@ ROUTERS = (
     providers.router,
     referrals.router,
     documents.router,
+    panels.router,
     work.router,
 )
 
@@ -165,6 +166,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("work", "The work queue (R18), audit trail (R19), change feed and policy."),
                 ("referrals", "Referrals for a placement (R1, R2)."),
                 ("documents", "Files attached to referrals, support requests and placements."),
+                ("panels", "Practice assurance and funding panels and their bookings (R3, R4)."),
             )
         ],
     )

@@ -5,6 +5,7 @@ from app.models.base import metadata
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
 from app.models.idempotency import IdempotencyRecord
+from app.models.panels import Panel, PanelAction, PanelBooking, PanelBookingDocument
 from app.models.people import ExternalId, Person
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
@@ -17,6 +18,10 @@ __all__ = [
     "EventCounter",
     "ExternalId",
     "IdempotencyRecord",
+    "Panel",
+    "PanelAction",
+    "PanelBooking",
+    "PanelBookingDocument",
     "Person",
     "Provider",
     "Referral",
