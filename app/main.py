@@ -21,7 +21,17 @@ from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
-from app.routers import documents, people, providers, referrals, service, work
+from app.routers import (
+    documents,
+    funding,
+    matching,
+    people,
+    placements,
+    providers,
+    referrals,
+    service,
+    work,
+)
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -32,6 +42,9 @@ ROUTERS = (
     people.router,
     providers.router,
     referrals.router,
+    matching.router,
+    funding.router,
+    placements.router,
     documents.router,
     work.router,
 )
@@ -149,6 +162,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("work", "The work queue (R18), audit trail (R19), change feed and policy."),
                 ("referrals", "Referrals for a placement (R1, R2)."),
                 ("documents", "Files attached to referrals, support requests and placements."),
+                ("matching", "Matching referrals to providers and vacancies (R5, R2)."),
+                ("funding", "Funding requests and their decisions (R6)."),
+                ("placements", "Placements, their follow-ups and the duty tracker (R7, R2)."),
             )
         ],
     )
