@@ -57,6 +57,7 @@ class JwksCache:
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     fetched_at: float = 0.0
     min_refresh_seconds: float = 30.0
+    transport: httpx.AsyncBaseTransport | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def key_for(self, kid: str | None) -> dict[str, Any] | None:
@@ -77,7 +78,7 @@ class JwksCache:
     async def _refresh(self) -> None:
         async with self._lock:
             try:
-                async with httpx.AsyncClient(timeout=5.0) as client:
+                async with httpx.AsyncClient(timeout=5.0, transport=self.transport) as client:
                     response = await client.get(self.url)
                     response.raise_for_status()
                     document = response.json()
@@ -95,11 +96,15 @@ _FAMILY = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
 
 
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, *, jwks_transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self.settings = settings
         self.secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
         self.jwks = (
-            JwksCache(settings.jwks_url, settings.jwks_cache_seconds) if settings.jwks_url else None
+            JwksCache(settings.jwks_url, settings.jwks_cache_seconds, transport=jwks_transport)
+            if settings.jwks_url
+            else None
         )
 
     async def authenticate(self, authorization: str | None) -> Principal:

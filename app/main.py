@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -125,6 +126,21 @@ def create_app(
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
     )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Location", "Link", "X-Request-ID", "Idempotent-Replayed"],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware)
 
     def custom_openapi() -> dict[str, Any]:

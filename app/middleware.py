@@ -90,9 +90,14 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [
-                    (b"x-request-id", request_id.encode())
-                ]
+                extra = [(b"x-request-id", request_id.encode())]
+                if scope["path"].startswith("/v1/"):
+                    # Records about children: never cached by browsers or proxies.
+                    extra += [
+                        (b"cache-control", b"no-store"),
+                        (b"x-content-type-options", b"nosniff"),
+                    ]
+                message["headers"] = list(message["headers"]) + extra
             await send(message)
 
         try:
@@ -149,18 +154,35 @@ class BodyGuardMiddleware:
             if not upload and not (media == "application/json" or media.endswith("+json")):
                 await send_problem(send, UnsupportedMediaType("Send the body as application/json."))
                 return
-        received = 0
+        state = {"received": 0, "exceeded": False, "answered": False}
+        too_large = PayloadTooLarge(f"The body may be at most {limit} bytes.")
 
         async def limited_receive() -> Message:
-            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(f"The body may be at most {limit} bytes.")
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > limit:
+                    state["exceeded"] = True
+                    raise too_large
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            # Once the body ran over, whatever the app answers (a parse error, say) is
+            # replaced by the 413 problem.
+            if state["exceeded"]:
+                if not state["answered"]:
+                    state["answered"] = True
+                    await send_problem(send, too_large)
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not state["exceeded"]:
+                raise
+        if state["exceeded"] and not state["answered"]:
+            await send_problem(send, too_large)
 
 
 STORED_HEADERS = {b"content-type", b"location", b"etag", b"link"}

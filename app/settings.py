@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     idempotency_ttl_hours: int = Field(default=24, gt=0)
+    # Browser front ends served from other origins (JSON list), e.g. ["https://portal.example"].
+    cors_origins: list[str] = Field(default_factory=list)
 
     @field_validator("database_url")
     @classmethod
@@ -100,9 +102,15 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the environment; a bad value stops start-up with a clear message."""
     try:
         settings = Settings(**overrides)
-        settings.load_policy()
     except ValidationError as error:
         raise SettingsError(describe(error)) from None
+    try:
+        settings.load_policy()
+    except ValidationError as error:
+        lines = [f"The placements API cannot start: bad policy in {settings.policy_file}."]
+        for item in error.errors():
+            lines.append(f"  {'.'.join(str(p) for p in item['loc'])}: {item['msg']}")
+        raise SettingsError("\n".join(lines)) from None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"The placements API cannot start: policy file: {error}") from None
     return settings

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -109,22 +109,26 @@ class UnitOfWork:
             )
         )
 
-    def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
-        """Reads of a person's record are audited too (R19)."""
-        self.session.add_all(
+    async def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
+        """Reads of a person's record are audited too (R19): one row per record read,
+        written with a single multi-row INSERT."""
+        if not ids:
+            return
+        await self.session.execute(
+            insert(AuditEntry),
             [
-                AuditEntry(
-                    id=uuid7(),
-                    occurred_at=self.now,
-                    actor_sub=self.principal.sub,
-                    actor_name=self.principal.name,
-                    action=action,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    request_id=self.ctx.request_id,
-                )
+                {
+                    "id": uuid7(),
+                    "occurred_at": self.now,
+                    "actor_sub": self.principal.sub,
+                    "actor_name": self.principal.name,
+                    "action": action,
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "request_id": self.ctx.request_id,
+                }
                 for subject_id in ids
-            ]
+            ],
         )
 
     # --- events -------------------------------------------------------------------------

@@ -160,5 +160,5 @@ async def content(
     """The document and a stream of its bytes; the read is audited (R19)."""
     async with ctx.uow() as uow:
         document = await load_visible(uow, document_id)
-        uow.audit_reads("document", [document.id], "document.content_read")
+        await uow.audit_reads("document", [document.id], "document.content_read")
     return to_read(document), ctx.storage.open(document.storage_key)

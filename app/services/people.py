@@ -123,7 +123,7 @@ async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
     async with ctx.uow() as uow:
         person = await load_visible(uow, person_id)
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
-        uow.audit_reads(SUBJECT, [person.id], "person.read")
+        await uow.audit_reads(SUBJECT, [person.id], "person.read")
         return read
 
 
@@ -158,7 +158,7 @@ async def list_people(
             )
         rows, next_cursor = await fetch_page(uow.session, stmt, col(Person.id), page)
         external = await _external_ids(uow, [p.id for p in rows])
-        uow.audit_reads(SUBJECT, [p.id for p in rows], "person.list_read")
+        await uow.audit_reads(SUBJECT, [p.id for p in rows], "person.list_read")
         return [_read(p, external[p.id]) for p in rows], next_cursor
 
 

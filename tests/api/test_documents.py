@@ -1,0 +1,107 @@
+"""Documents on referrals: multipart upload, metadata, streamed content, scope, limits."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from tests.api.test_referrals import make_referral
+from tests.support import Api, assert_problem, unique_team
+
+
+async def test_upload_list_read_and_download(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    content = b"%PDF-1.4 risk assessment " + uuid.uuid4().bytes
+    response = await me.post(
+        f"/v1/referrals/{referral['id']}/documents",
+        files={"file": ("risk.pdf", content, "application/pdf")},
+        data={"kind": "risk_assessment"},
+    )
+    assert response.status_code == 201, response.text
+    document = response.json()
+    assert response.headers["location"].endswith(f"/v1/documents/{document['id']}")
+    assert document["kind"] == "risk_assessment" and document["filename"] == "risk.pdf"
+    assert document["size"] == len(content)
+    assert document["sha256"] == hashlib.sha256(content).hexdigest()
+    assert document["content_type"] == "application/pdf" and document["received_at"]
+
+    listed = (await me.get(f"/v1/referrals/{referral['id']}/documents")).json()["items"]
+    assert [d["id"] for d in listed] == [document["id"]]
+    assert (await me.get(f"/v1/documents/{document['id']}")).json() == document
+    downloaded = await me.get(f"/v1/documents/{document['id']}/content")
+    assert downloaded.status_code == 200
+    assert downloaded.content == content
+    assert downloaded.headers["content-type"] == "application/pdf"
+    assert "attachment" in downloaded.headers["content-disposition"]
+
+    admin = api.as_("admin")
+    trail = (await admin.get("/v1/audit", params={"subject_id": document["id"]})).json()["items"]
+    assert [e["action"] for e in trail] == ["document.uploaded", "document.content_read"]
+
+
+async def test_documents_are_scoped_by_the_referrals_team(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    document = (
+        await me.post(
+            f"/v1/referrals/{referral['id']}/documents",
+            files={"file": ("plan.txt", b"plan", "text/plain")},
+            data={"kind": "care_and_support_plan"},
+        )
+    ).json()
+    outsider = api.as_("practitioner", teams=[unique_team()])
+    assert_problem(await outsider.get(f"/v1/documents/{document['id']}"), 404, "not_found")
+    assert_problem(await outsider.get(f"/v1/documents/{document['id']}/content"), 404, "not_found")
+    assert_problem(
+        await outsider.get(f"/v1/referrals/{referral['id']}/documents"), 404, "not_found"
+    )
+    upload = await outsider.post(
+        f"/v1/referrals/{referral['id']}/documents",
+        files={"file": ("x.txt", b"x", "text/plain")},
+        data={"kind": "other"},
+    )
+    assert_problem(upload, 404, "not_found")
+
+
+async def test_upload_refusals(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    url = f"/v1/referrals/{referral['id']}/documents"
+    bad_kind = await me.post(
+        url, files={"file": ("a.txt", b"a", "text/plain")}, data={"kind": "selfie"}
+    )
+    assert_problem(bad_kind, 422, "validation_error")
+    no_file = await me.post(url, data={"kind": "other"}, files={"x": ("a", b"", "text/plain")})
+    assert_problem(no_file, 422, "validation_error")
+    as_json = await me.post(url, json={"kind": "other"})
+    assert_problem(as_json, 415, "unsupported_media_type")
+    worker = api.as_("support_worker", teams=[team])
+    forbidden = await worker.post(
+        url, files={"file": ("a.txt", b"a", "text/plain")}, data={"kind": "other"}
+    )
+    assert_problem(forbidden, 403, "forbidden")
+    missing = await me.post(
+        f"/v1/referrals/{uuid.uuid4()}/documents",
+        files={"file": ("a.txt", b"a", "text/plain")},
+        data={"kind": "other"},
+    )
+    assert_problem(missing, 404, "not_found")
+
+
+async def test_upload_over_the_limit_is_413(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    big = b"0" * (20 * 1024 * 1024 + 1)
+    response = await me.post(
+        f"/v1/referrals/{referral['id']}/documents",
+        files={"file": ("big.bin", big, "application/octet-stream")},
+        data={"kind": "other"},
+    )
+    assert_problem(response, 413, "payload_too_large")
+    listed = (await me.get(f"/v1/referrals/{referral['id']}/documents")).json()["items"]
+    assert listed == []
