@@ -270,3 +270,20 @@ async def test_matches_roles_and_scope(api: Api) -> None:
         404,
         "not_found",
     )
+
+
+async def test_r5_withdrawn_referral_lets_its_accepted_match_go(api: Api) -> None:
+    team = unique_team()
+    referral = await make_referral(api, team)
+    provider, vacancy = await provider_with_vacancy(api)
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    practitioner = api.as_("practitioner", teams=[team])
+    withdrawn = await practitioner.post(
+        f"/v1/referrals/{referral['id']}/withdraw", json={"reason": "Family placement"}
+    )
+    assert withdrawn.json()["status"] == "withdrawn"
+    me = officer(api)
+    released = await me.post(f"/v1/matches/{match['id']}/withdraw")
+    assert released.status_code == 200, released.text
+    assert (await me.get(f"/v1/vacancies/{vacancy['id']}")).json()["status"] == "open"
+    assert (await me.get(f"/v1/referrals/{referral['id']}")).json()["status"] == "withdrawn"

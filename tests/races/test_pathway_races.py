@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from sqlalchemy import text
 
 from app.services import matching as matching_service
 from app.services import placements as placements_service
+from tests.conftest import Backend, make_backend, open_client
 from tests.pathway import (
     make_referral,
     officer,
@@ -55,11 +57,44 @@ async def _two_matches_one_referral(api: Api) -> tuple[dict[str, Any], list[dict
     return referral, matches
 
 
+@pytest.fixture(scope="module")
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    yield from make_backend("sqlite", tmp_path_factory.mktemp("sqlite-races"))
+
+
+@pytest.fixture(scope="module")
+async def sqlite_api(sqlite_backend: Backend) -> AsyncIterator[Api]:
+    """The embedded default, where BEGIN IMMEDIATE serialises writers (API.md: the
+    races hold on SQLite too)."""
+    async for client in open_client(sqlite_backend):
+        yield client
+
+
 @pytest.mark.races
 async def test_r5_concurrent_accepts_on_one_referral_one_wins(pg_api: Api) -> None:
+    await concurrent_accepts_on_one_referral(pg_api)
+
+
+@pytest.mark.races
+async def test_r5_referrals_racing_for_one_vacancy_one_wins(pg_api: Api) -> None:
+    await referrals_racing_for_one_vacancy(pg_api)
+
+
+@pytest.mark.races
+async def test_r7_concurrent_confirms_for_one_person_one_placement(pg_api: Api) -> None:
+    await concurrent_confirms_for_one_person(pg_api)
+
+
+async def test_r5_r7_races_hold_on_sqlite_too(sqlite_api: Api) -> None:
+    await concurrent_accepts_on_one_referral(sqlite_api)
+    await referrals_racing_for_one_vacancy(sqlite_api)
+    await concurrent_confirms_for_one_person(sqlite_api)
+
+
+async def concurrent_accepts_on_one_referral(api: Api) -> None:
     for _ in range(ROUNDS):
-        referral, matches = await _two_matches_one_referral(pg_api)
-        me = officer(pg_api)
+        referral, matches = await _two_matches_one_referral(api)
+        me = officer(api)
         responses = await asyncio.gather(
             *(me.post(f"/v1/matches/{m['id']}/accept") for m in matches)
         )
@@ -74,17 +109,16 @@ async def test_r5_concurrent_accepts_on_one_referral_one_wins(pg_api: Api) -> No
         assert (await me.get(f"/v1/referrals/{referral['id']}")).json()["status"] == "matched"
 
 
-@pytest.mark.races
-async def test_r5_referrals_racing_for_one_vacancy_one_wins(pg_api: Api) -> None:
+async def referrals_racing_for_one_vacancy(api: Api) -> None:
     for _ in range(ROUNDS):
-        provider, vacancy = await provider_with_vacancy(pg_api)
+        provider, vacancy = await provider_with_vacancy(api)
         matches = []
         for _ in range(3):
-            referral = await make_referral(pg_api, unique_team())
-            match = await propose(pg_api, referral["id"], provider["id"], vacancy["id"])
-            await to_assessing(pg_api, match["id"])
+            referral = await make_referral(api, unique_team())
+            match = await propose(api, referral["id"], provider["id"], vacancy["id"])
+            await to_assessing(api, match["id"])
             matches.append(match)
-        me = officer(pg_api)
+        me = officer(api)
         responses = await asyncio.gather(
             *(me.post(f"/v1/matches/{m['id']}/accept") for m in matches)
         )
@@ -92,18 +126,15 @@ async def test_r5_referrals_racing_for_one_vacancy_one_wins(pg_api: Api) -> None
         assert (await me.get(f"/v1/vacancies/{vacancy['id']}")).json()["status"] == "held"
 
 
-@pytest.mark.races
-async def test_r7_concurrent_confirms_for_one_person_one_placement(pg_api: Api) -> None:
+async def concurrent_confirms_for_one_person(api: Api) -> None:
     for _ in range(ROUNDS):
         team = unique_team()
-        first = await make_referral(pg_api, team, urgency="emergency")
-        second = await make_referral(
-            pg_api, team, person_id=first["person_id"], urgency="emergency"
-        )
-        me = officer(pg_api)
+        first = await make_referral(api, team, urgency="emergency")
+        second = await make_referral(api, team, person_id=first["person_id"], urgency="emergency")
+        me = officer(api)
         bodies = []
         for referral in (first, second, first):
-            provider, vacancy = await provider_with_vacancy(pg_api)
+            provider, vacancy = await provider_with_vacancy(api)
             bodies.append(
                 {
                     "referral_id": referral["id"],
