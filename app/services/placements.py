@@ -141,7 +141,9 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         vacancy: Vacancy | None = None
         if vacancy_id is not None:
             vacancy = await load_vacancy_locked(uow, vacancy_id, provider)
-            held_by_match = match is not None and vacancy.status == "held"
+            held_by_match = (
+                match is not None and match.vacancy_id == vacancy.id and vacancy.status == "held"
+            )
             if not held_by_match:
                 check_vacancy_open(vacancy.status)
         if match is None:
