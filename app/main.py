@@ -22,7 +22,18 @@ from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
-from app.routers import documents, panels, people, providers, referrals, service, work
+from app.routers import (
+    documents,
+    funding,
+    matching,
+    panels,
+    people,
+    placements,
+    providers,
+    referrals,
+    service,
+    work,
+)
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -33,6 +44,9 @@ ROUTERS = (
     people.router,
     providers.router,
     referrals.router,
+    matching.router,
+    funding.router,
+    placements.router,
     documents.router,
     panels.router,
     work.router,
@@ -167,6 +181,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("referrals", "Referrals for a placement (R1, R2)."),
                 ("documents", "Files attached to referrals, support requests and placements."),
                 ("panels", "Practice assurance and funding panels and their bookings (R3, R4)."),
+                ("matching", "Matching referrals to providers and vacancies (R5, R2)."),
+                ("funding", "Funding requests and their decisions (R6)."),
+                ("placements", "Placements, their follow-ups and the duty tracker (R7, R2)."),
             )
         ],
     )

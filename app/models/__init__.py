@@ -4,9 +4,12 @@ from app.models.audit import AuditEntry
 from app.models.base import metadata
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
+from app.models.funding import FundingRequest
 from app.models.idempotency import IdempotencyRecord
+from app.models.matching import Match
 from app.models.panels import Panel, PanelAction, PanelBooking, PanelBookingDocument
 from app.models.people import ExternalId, Person
+from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
 from app.models.work import WorkItem
@@ -17,12 +20,15 @@ __all__ = [
     "Event",
     "EventCounter",
     "ExternalId",
+    "FundingRequest",
     "IdempotencyRecord",
+    "Match",
     "Panel",
     "PanelAction",
     "PanelBooking",
     "PanelBookingDocument",
     "Person",
+    "Placement",
     "Provider",
     "Referral",
     "Vacancy",

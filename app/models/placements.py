@@ -1,0 +1,46 @@
+"""Placements: a person living with a provider from a start date (R7, R2)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Index, text
+from sqlmodel import Field
+
+from app.models.base import UTCDateTime, Versioned, id_field
+
+ACTIVE = "status = 'active'"
+
+
+class Placement(Versioned, table=True):
+    __tablename__ = "placements"
+    __table_args__ = (
+        # R7 in the database: at most one active placement per person.
+        Index(
+            "uq_placements_active_person",
+            "person_id",
+            unique=True,
+            sqlite_where=text(ACTIVE),
+            postgresql_where=text(ACTIVE),
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="people.id", index=True)
+    provider_id: uuid.UUID = Field(foreign_key="providers.id", index=True)
+    vacancy_id: uuid.UUID | None = Field(default=None, foreign_key="vacancies.id", index=True)
+    referral_id: uuid.UUID = Field(foreign_key="referrals.id", index=True)
+    match_id: uuid.UUID | None = Field(default=None, foreign_key="matches.id")
+    # The referral's team: scopes who may see the placement.
+    team: str = Field(max_length=100, index=True)
+    start_date: date
+    end_date: date | None = None
+    end_reason: str | None = Field(default=None, max_length=2000)
+    status: str = Field(default="active", max_length=10, index=True)
+    emergency: bool = Field(default=False)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_by: str | None = Field(default=None, max_length=200)
+    courtesy_call_on: date | None = None
+    courtesy_call_by: str | None = Field(default=None, max_length=200)
+    courtesy_call_notes: str | None = Field(default=None, max_length=2000)

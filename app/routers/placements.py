@@ -1,0 +1,104 @@
+"""Placements: `/v1/placements` (confirm), actions end and courtesy-call, documents, and
+the duty tracker `/v1/duty-tracker` (R7, R6, R2)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+
+from app.deps import Ctx, IfMatch, Paging
+from app.pagination import Page
+from app.problems import problem_responses
+from app.routers.documents import owner_routes
+from app.routers.http import created, page, with_etag
+from app.schemas.placements import (
+    CourtesyCall,
+    DutyTrackerItem,
+    PlacementCreate,
+    PlacementEnd,
+    PlacementRead,
+    PlacementStatus,
+)
+from app.services import duty_tracker
+from app.services import placements as service
+
+router = APIRouter(tags=["placements"])
+
+ACTION_ERRORS = problem_responses(403, 404, 409, 412)
+
+
+@router.get("/v1/placements", responses=problem_responses(403))
+async def list_placements(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    person_id: uuid.UUID | None = None,
+    status: PlacementStatus | None = None,
+) -> Page[PlacementRead]:
+    """Placements in your scope, by person or status (R7)."""
+    flt = service.PlacementsFilter(person_id=person_id, status=status)
+    return page(request, response, await service.list_placements(ctx, flt, paging))
+
+
+@router.post(
+    "/v1/placements", status_code=201, responses=problem_responses(403, 404, 409, 413, 415)
+)
+async def confirm_placement(
+    request: Request, response: Response, ctx: Ctx, body: PlacementCreate
+) -> PlacementRead:
+    """Confirm a placement (R7): fills the vacancy, sets the referral `placed` and emits
+    `placement.confirmed` (the seam for reviews, R12-R14). One active placement per
+    person (409 `person_already_placed`, R7). A planned placement needs an approved
+    funding request (409 `funding_not_approved`, R6); an emergency one is confirmed first
+    and its follow-ups go on the duty tracker (R2)."""
+    placement = await service.confirm(ctx, body)
+    created(response, request, f"/v1/placements/{placement.id}")
+    return with_etag(response, placement)
+
+
+@router.get("/v1/placements/{placement_id}", responses=problem_responses(404))
+async def get_placement(placement_id: uuid.UUID, response: Response, ctx: Ctx) -> PlacementRead:
+    """One placement, with its ETag."""
+    return with_etag(response, await service.get(ctx, placement_id))
+
+
+@router.post("/v1/placements/{placement_id}/end", responses=ACTION_ERRORS)
+async def end_placement(
+    placement_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: PlacementEnd,
+    if_match: IfMatch = None,
+) -> PlacementRead:
+    """R7 `active -> ended` with an end date and reason; the vacancy opens again."""
+    return with_etag(response, await service.end(ctx, placement_id, body, if_match))
+
+
+@router.post("/v1/placements/{placement_id}/courtesy-call", responses=ACTION_ERRORS)
+async def record_courtesy_call(
+    placement_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    if_match: IfMatch = None,
+    body: CourtesyCall | None = None,
+) -> PlacementRead:
+    """R2 follow-up: record the courtesy call to the carer after an emergency placement
+    (once; a second is 409 `invalid_transition`)."""
+    return with_etag(
+        response, await service.courtesy_call(ctx, placement_id, body or CourtesyCall(), if_match)
+    )
+
+
+@router.get("/v1/duty-tracker", responses=problem_responses(403))
+async def get_duty_tracker(
+    request: Request, response: Response, ctx: Ctx, paging: Paging
+) -> Page[DutyTrackerItem]:
+    """R2 duty tracker: open emergency referrals in your scope with their follow-ups
+    (placement confirmed, funding request submitted, courtesy call); each drops off once
+    all are done."""
+    return page(request, response, await duty_tracker.duty_tracker(ctx, paging))
+
+
+owner_routes(router, "/v1/placements", "placement", "placement")

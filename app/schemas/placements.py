@@ -1,0 +1,79 @@
+"""Placements (R7) and the duty tracker (R2): request and response bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints
+
+from app.schemas.common import Input, Output
+
+PlacementStatus = Literal["active", "ended"]
+FollowUpKind = Literal["placement_confirmed", "funding_request_submitted", "courtesy_call"]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PlacementCreate(Input):
+    """Confirm a placement for a referral (R7). `match_id` defaults to the referral's
+    accepted match; `vacancy_id` to the match's vacancy."""
+
+    referral_id: uuid.UUID
+    match_id: uuid.UUID | None = None
+    provider_id: uuid.UUID
+    vacancy_id: uuid.UUID | None = None
+    start_date: date
+
+
+class PlacementEnd(Input):
+    end_date: date
+    reason: Note
+
+
+class CourtesyCall(Input):
+    """R2: the courtesy call to the carer after an emergency placement."""
+
+    called_on: date | None = None
+    notes: Note | None = None
+
+
+class PlacementRead(Output):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    provider_id: uuid.UUID
+    vacancy_id: uuid.UUID | None
+    referral_id: uuid.UUID
+    match_id: uuid.UUID | None
+    team: str
+    start_date: date
+    end_date: date | None
+    end_reason: str | None
+    status: PlacementStatus
+    emergency: bool
+    ended_at: datetime | None
+    ended_by: str | None
+    courtesy_call_on: date | None
+    courtesy_call_by: str | None
+    courtesy_call_notes: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class FollowUp(BaseModel):
+    kind: FollowUpKind
+    done: bool
+
+
+class DutyTrackerItem(BaseModel):
+    """An open emergency referral and its R2 follow-ups."""
+
+    referral_id: uuid.UUID
+    person_id: uuid.UUID
+    team: str
+    referral_status: str
+    opened_at: datetime | None
+    placement_id: uuid.UUID | None
+    follow_ups: list[FollowUp]

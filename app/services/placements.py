@@ -1,0 +1,333 @@
+"""Placements (R7, R6, R2): confirm, end, courtesy call.
+
+Confirming takes the referral's row lock, then the person's (R7: one active placement,
+also held by a partial unique index), then the vacancy's; it fills the vacancy, sets the
+referral to `placed` and emits `placement.confirmed`.
+
+Registration point for reviews (R12-R14, R17, a later issue): `ON_CONFIRMED`. A reviews
+module appends an async hook taking the unit of work, the placement and its
+`ConfirmedPlacement` facts; it runs inside the confirmation's transaction, so the
+reviews it schedules commit with the placement or not at all. The same facts are the
+`placement.confirmed` event's data for consumers of the change feed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+
+from sqlmodel import col, select
+
+from app.context import Context
+from app.domain.calendar import local_date
+from app.domain.errors import InvalidTransition
+from app.domain.funding import check_funding_for_placement
+from app.domain.matching import check_emergency_eligible, check_vacancy_open
+from app.domain.placements import (
+    AFTER_PLACEMENT_FOLLOW_UPS,
+    PLACEMENT,
+    ConfirmedPlacement,
+    check_courtesy_call,
+    check_end_date,
+    check_person_free,
+    follow_up_due,
+    place_action,
+)
+from app.domain.referrals import REFERRAL
+from app.domain.work import due_at_for_date
+from app.ids import uuid7
+from app.models import Match, Person, Placement, Vacancy
+from app.pagination import PageParams
+from app.problems import NotFound, ValidationFailed
+from app.schemas.placements import CourtesyCall, PlacementCreate, PlacementEnd, PlacementRead
+from app.services import funding
+from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.documents import Owner, register_owner
+from app.services.matching import flush_or_conflict, load_vacancy_locked, set_vacancy_status
+from app.services.providers import load_provider
+from app.services.referrals import load_visible as load_referral
+from app.services.referrals import move
+from app.uow import UnitOfWork
+
+SUBJECT = "placement"
+
+OnConfirmed = Callable[[UnitOfWork, Placement, ConfirmedPlacement], Awaitable[None]]
+# Hooks run when a placement is confirmed, in its transaction (reviews, R12-R14, R17).
+ON_CONFIRMED: list[OnConfirmed] = []
+
+_FOLLOW_UP_TITLES = {
+    "funding_request_submitted": "Emergency placement: submit its funding request for sign-off",
+    "courtesy_call": "Emergency placement: arrange the carer's courtesy call",
+}
+
+
+@dataclass(frozen=True)
+class PlacementsFilter:
+    person_id: uuid.UUID | None = None
+    status: str | None = None
+
+
+def to_read(placement: Placement) -> PlacementRead:
+    return PlacementRead.model_validate(placement)
+
+
+async def load_visible(
+    uow: UnitOfWork, placement_id: uuid.UUID, *, for_update: bool = False
+) -> Placement:
+    placement = await uow.get(Placement, placement_id, for_update=for_update)
+    return in_scope(
+        uow.principal, placement.team if placement else None, placement, "placement", placement_id
+    )
+
+
+def _invalid(field: str, detail: str) -> ValidationFailed:
+    return ValidationFailed(detail, errors=[{"loc": ["body", field], "msg": detail}])
+
+
+async def _has_active_placement(uow: UnitOfWork, person_id: uuid.UUID) -> bool:
+    stmt = (
+        select(Placement.id)
+        .where(col(Placement.person_id) == person_id)
+        .where(col(Placement.status) == "active")
+    )
+    return (await uow.session.exec(stmt)).first() is not None
+
+
+async def _the_match(
+    uow: UnitOfWork, referral_id: uuid.UUID, body: PlacementCreate
+) -> Match | None:
+    """The accepted match the placement comes from: the one named, or the referral's."""
+    if body.match_id is None:
+        stmt = (
+            select(Match)
+            .where(col(Match.referral_id) == referral_id)
+            .where(col(Match.status) == "accepted")
+        )
+        return (await uow.session.exec(stmt)).first()
+    match = await uow.get(Match, body.match_id)
+    if match is None or match.referral_id != referral_id:
+        raise _invalid("match_id", "match_id is not a match of this referral.")
+    if match.status != "accepted":
+        raise InvalidTransition(
+            f"Only an accepted match can become a placement; this one is {match.status}.",
+            rule="R5",
+        )
+    return match
+
+
+async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
+    """R7 confirm: fills the vacancy, sets the referral `placed`, one active placement per
+    person; R6 a planned placement needs approved funding; R2 an emergency one may be
+    confirmed straight from matching and opens its follow-ups."""
+    async with ctx.uow() as uow:
+        # Lock order: the referral, the person, then the vacancy.
+        referral = await load_referral(uow, body.referral_id, for_update=True)
+        ctx.principal.require("placements.write")
+        person = await uow.get(Person, referral.person_id, for_update=True)
+        if person is None:  # pragma: no cover - a foreign key keeps it
+            raise NotFound(f"No person {referral.person_id}.")
+        check_person_free(await _has_active_placement(uow, person.id))
+        action = place_action(referral.urgency, referral.status)
+        REFERRAL.transition(referral.status, action)  # refuse early with R1
+        match = await _the_match(uow, referral.id, body)
+        if match is not None and match.provider_id != body.provider_id:
+            raise _invalid("provider_id", "provider_id is not the accepted match's provider.")
+        if match is not None and body.vacancy_id not in (None, match.vacancy_id):
+            raise _invalid("vacancy_id", "vacancy_id is not the accepted match's vacancy.")
+        check_funding_for_placement(referral.urgency, await funding.has_approved(uow, referral.id))
+        provider = await load_provider(uow, body.provider_id)
+        vacancy_id = body.vacancy_id or (match.vacancy_id if match else None)
+        vacancy: Vacancy | None = None
+        if vacancy_id is not None:
+            vacancy = await load_vacancy_locked(uow, vacancy_id, provider)
+            held_by_match = (
+                match is not None and match.vacancy_id == vacancy.id and vacancy.status == "held"
+            )
+            if not held_by_match:
+                check_vacancy_open(vacancy.status)
+        if match is None:
+            check_emergency_eligible(
+                urgency=referral.urgency,
+                provider_service=provider.service,
+                on_emergency_rota=provider.on_emergency_rota,
+                vacancy_status=vacancy.status if vacancy else None,
+            )
+        emergency = referral.urgency == "emergency"
+        placement = Placement(
+            id=uuid7(),
+            person_id=person.id,
+            provider_id=provider.id,
+            vacancy_id=vacancy.id if vacancy else None,
+            referral_id=referral.id,
+            match_id=match.id if match else None,
+            team=referral.team,
+            start_date=body.start_date,
+            status="active",
+            emergency=emergency,
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+        )
+        uow.add(placement)
+        await flush_or_conflict(uow)
+        if vacancy is not None:
+            set_vacancy_status(uow, vacancy, "filled", placement_id=placement.id)
+        if match is not None:
+            match.placed_at = uow.now
+            uow.touch(match)
+            uow.add(match)
+        await funding.link_to_placement(uow, referral.id, placement.id)
+        await move(uow, referral, action, placement_id=placement.id)
+        if emergency:
+            await _open_follow_ups(ctx, uow, referral.id, referral.team, placement)
+        facts = ConfirmedPlacement(
+            placement_id=str(placement.id),
+            person_id=str(person.id),
+            cohort=person.cohort,
+            provider_id=str(provider.id),
+            provider_service=provider.service,
+            external=provider.external,
+            emergency=emergency,
+            start_date=placement.start_date,
+        )
+        await flush_or_conflict(uow)
+        read = to_read(placement)
+        uow.record(
+            "confirmed",
+            SUBJECT,
+            placement.id,
+            after=read.model_dump(mode="json"),
+            data={
+                **{k: v for k, v in asdict(facts).items() if k != "start_date"},
+                "start_date": placement.start_date.isoformat(),
+                "referral_id": str(referral.id),
+                "vacancy_id": str(vacancy.id) if vacancy else None,
+                "match_id": str(match.id) if match else None,
+            },
+            team=placement.team,
+        )
+        for hook in ON_CONFIRMED:
+            await hook(uow, placement, facts)
+        return read
+
+
+async def _open_follow_ups(
+    ctx: Context, uow: UnitOfWork, referral_id: uuid.UUID, team: str, placement: Placement
+) -> None:
+    """R2: the placement is confirmed (the referral's `emergency_referral` item closes); its
+    funding request and courtesy call are now work items for the placements team."""
+    await uow.close_work(
+        "referral", referral_id, kinds=["emergency_referral"], reason="placement_confirmed"
+    )
+    already_submitted = referral_id in await funding.submitted_referrals(uow, [referral_id])
+    today = local_date(uow.now)
+    days = {
+        "funding_request_submitted": ctx.policy.emergency_funding_submit_days,
+        "courtesy_call": ctx.policy.courtesy_call_days,
+    }
+    for kind in AFTER_PLACEMENT_FOLLOW_UPS:
+        if kind == "funding_request_submitted" and already_submitted:
+            continue
+        uow.open_work(
+            kind=kind,
+            rule="R2",
+            title=_FOLLOW_UP_TITLES[kind],
+            subject_type="referral",
+            subject_id=referral_id,
+            due_at=due_at_for_date(follow_up_due(today, days[kind])),
+            assignee_team=ctx.policy.placements_team,
+            scope_team=team,
+        )
+
+
+async def get(ctx: Context, placement_id: uuid.UUID) -> PlacementRead:
+    async with ctx.uow() as uow:
+        return to_read(await load_visible(uow, placement_id))
+
+
+async def list_placements(
+    ctx: Context, flt: PlacementsFilter, page: PageParams
+) -> tuple[list[PlacementRead], str | None]:
+    async with ctx.uow() as uow:
+        stmt = select(Placement)
+        scope = team_filter(ctx.principal, Placement.team)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if flt.person_id:
+            stmt = stmt.where(col(Placement.person_id) == flt.person_id)
+        if flt.status:
+            stmt = stmt.where(col(Placement.status) == flt.status)
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Placement.id), page)
+        return [to_read(p) for p in rows], next_cursor
+
+
+async def end(
+    ctx: Context, placement_id: uuid.UUID, body: PlacementEnd, if_match: str | None
+) -> PlacementRead:
+    """R7 `active -> ended` with an end date and reason; frees the vacancy (filled -> open)."""
+    async with ctx.uow() as uow:
+        placement = await load_visible(uow, placement_id, for_update=True)
+        ctx.principal.require("placements.write")
+        check_if_match(if_match, placement.version)
+        before = placement.status
+        placement.status = PLACEMENT.transition(before, "end")
+        check_end_date(placement.start_date, body.end_date)
+        placement.end_date = body.end_date
+        placement.end_reason = body.reason
+        placement.ended_at = uow.now
+        placement.ended_by = ctx.principal.sub
+        uow.touch(placement)
+        uow.add(placement)
+        if placement.vacancy_id is not None:
+            vacancy = await uow.get(Vacancy, placement.vacancy_id, for_update=True)
+            if vacancy is not None and vacancy.status == "filled":
+                set_vacancy_status(uow, vacancy, "open", placement_id=placement.id)
+        await uow.flush()
+        read = to_read(placement)
+        uow.record(
+            "ended",
+            SUBJECT,
+            placement.id,
+            before={"status": before},
+            after=read.model_dump(mode="json"),
+            team=placement.team,
+        )
+        return read
+
+
+async def courtesy_call(
+    ctx: Context, placement_id: uuid.UUID, body: CourtesyCall, if_match: str | None
+) -> PlacementRead:
+    """R2 follow-up: the courtesy call to the carer after an emergency placement."""
+    async with ctx.uow() as uow:
+        placement = await load_visible(uow, placement_id, for_update=True)
+        ctx.principal.require("placements.write")
+        check_if_match(if_match, placement.version)
+        check_courtesy_call(placement.courtesy_call_on)
+        placement.courtesy_call_on = body.called_on or local_date(uow.now)
+        placement.courtesy_call_by = ctx.principal.sub
+        placement.courtesy_call_notes = body.notes
+        uow.touch(placement)
+        uow.add(placement)
+        await uow.close_work(
+            "referral", placement.referral_id, kinds=["courtesy_call"], reason="courtesy_call_made"
+        )
+        await uow.flush()
+        read = to_read(placement)
+        uow.record(
+            "courtesy_call_made",
+            SUBJECT,
+            placement.id,
+            after=read.model_dump(mode="json"),
+            team=placement.team,
+        )
+        return read
+
+
+async def _document_owner(uow: UnitOfWork, placement_id: uuid.UUID) -> Owner:
+    placement = await load_visible(uow, placement_id)
+    return Owner(type=SUBJECT, id=placement.id, scope_team=placement.team)
+
+
+register_owner(SUBJECT, _document_owner, "documents.upload")
