@@ -21,7 +21,18 @@ from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
-from app.routers import documents, people, providers, referrals, service, work
+from app.routers import (
+    case_notes,
+    casework,
+    documents,
+    people,
+    providers,
+    referrals,
+    service,
+    supervision,
+    support,
+    work,
+)
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -34,6 +45,10 @@ ROUTERS = (
     referrals.router,
     documents.router,
     work.router,
+    support.router,
+    casework.router,
+    case_notes.router,
+    supervision.router,
 )
 
 DESCRIPTION = """\
@@ -61,7 +76,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url, schema=schema)
+    engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -149,6 +164,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("work", "The work queue (R18), audit trail (R19), change feed and policy."),
                 ("referrals", "Referrals for a placement (R1, R2)."),
                 ("documents", "Files attached to referrals, support requests and placements."),
+                ("support", "Placement support requests for foster carers (R8, seed 001)."),
+                ("casework", "Casework episodes, contacts and the 10-contact checkpoint (R9)."),
+                ("case_notes", "Case notes on a person's record, with alerts (R10)."),
+                ("supervision", "Case supervision of support workers, every 4 or 8 weeks (R11)."),
             )
         ],
     )

@@ -2,16 +2,21 @@
 
 from app.models.audit import AuditEntry
 from app.models.base import metadata
+from app.models.case_notes import CaseNote
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
 from app.models.idempotency import IdempotencyRecord
 from app.models.people import ExternalId, Person
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
+from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
 from app.models.work import WorkItem
 
 __all__ = [
     "AuditEntry",
+    "CaseNote",
+    "CaseworkContact",
+    "CaseworkEpisode",
     "Document",
     "Event",
     "EventCounter",
@@ -20,6 +25,8 @@ __all__ = [
     "Person",
     "Provider",
     "Referral",
+    "Supervision",
+    "SupportRequest",
     "Vacancy",
     "WorkItem",
     "metadata",
