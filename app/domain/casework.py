@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.errors import DomainError, InvalidInput
+from app.domain.errors import DomainError, InvalidInput, InvalidTransition
 from app.domain.statemachine import StateMachine
 
 EPISODE = StateMachine(
@@ -71,7 +71,11 @@ def add_contact(
             rule="R9",
         )
     if status != "open":
-        EPISODE.transition(status, "add_contact")  # raises invalid_transition (R9)
+        where = "the next episode" if status == "continued" else "nowhere: the support has ended"
+        raise InvalidTransition(
+            f"A {status} casework episode takes no more contacts; they belong in {where}.",
+            rule="R9",
+        )
     if contact_on > today:
         raise InvalidInput("contact_on cannot be in the future.", rule="R9")
     count = contact_count + 1
