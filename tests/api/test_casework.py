@@ -131,7 +131,8 @@ async def test_r9_checkpoint_answered_early_at_supervision_ends_support(api: Api
 
 
 async def test_r9_only_the_allocated_worker_or_a_practice_supervisor(api: Api) -> None:
-    support = await make_allocated(api, support_team := unique_team())
+    support_team = unique_team()
+    support = await make_allocated(api, support_team)
     ep = support.episode["id"]
     other_worker = api.as_("support_worker", teams=[support_team])
     for caller in (
