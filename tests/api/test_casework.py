@@ -202,3 +202,20 @@ async def test_r9_episode_etag_and_if_match_on_checkpoint(api: Api) -> None:
         headers={"If-Match": fresh},
     )
     assert ok.status_code == 200, ok.text
+
+
+async def test_r9_concurrent_contacts_never_exceed_ten_on_either_database(api: Api) -> None:
+    """SQLite serialises writers (BEGIN IMMEDIATE); PostgreSQL locks the episode row."""
+    import asyncio
+
+    support = await make_allocated(api, unique_team())
+    url = f"/v1/casework-episodes/{support.episode['id']}/contacts"
+    responses = await asyncio.gather(
+        *(support.worker.post(url, json=contact_body(n)) for n in range(14))
+    )
+    codes = sorted(
+        (r.status_code, r.json().get("code") if r.status_code >= 400 else None) for r in responses
+    )
+    assert codes == [(201, None)] * 10 + [(409, "casework_checkpoint_due")] * 4
+    episode = (await support.worker.get(f"/v1/casework-episodes/{support.episode['id']}")).json()
+    assert episode["contact_count"] == 10
