@@ -47,6 +47,14 @@ async def test_r10_direct_work_with_child_is_a_case_note_with_alerts(api: Api) -
     assert_problem(
         await ssw.post(f"/v1/work/{item['id']}/acknowledge"), 409, "invalid_transition", rule="R18"
     )
+    events = await api.as_("admin").get(
+        "/v1/events", params={"type": "case_note.created", "limit": 200}
+    )
+    mine = [e for e in events.json()["items"] if e["subject"]["id"] == note["id"]]
+    assert [(e["data"]["type"], e["data"]["alerts"]) for e in mine] == [
+        ("psw_direct_work_with_child", [ssw.sub, sw.sub])
+    ]
+    assert "text" not in mine[0]["data"]  # the note itself stays on the record, not the feed
 
 
 async def test_r10_case_notes_list_get_and_filter(api: Api) -> None:
