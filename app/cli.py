@@ -80,7 +80,7 @@ def migrate() -> None:
         path = settings.database_url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, schema=settings.database_schema)
     typer.echo("migrations applied")
 
 

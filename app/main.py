@@ -23,6 +23,8 @@ from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.routers import (
+    case_notes,
+    casework,
     documents,
     funding,
     matching,
@@ -32,6 +34,8 @@ from app.routers import (
     providers,
     referrals,
     service,
+    supervision,
+    support,
     work,
 )
 from app.settings import Settings, get_settings
@@ -50,6 +54,10 @@ ROUTERS = (
     documents.router,
     panels.router,
     work.router,
+    support.router,
+    casework.router,
+    case_notes.router,
+    supervision.router,
 )
 
 DESCRIPTION = """\
@@ -77,7 +85,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url, schema=schema)
+    engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -184,6 +192,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("matching", "Matching referrals to providers and vacancies (R5, R2)."),
                 ("funding", "Funding requests and their decisions (R6)."),
                 ("placements", "Placements, their follow-ups and the duty tracker (R7, R2)."),
+                ("support", "Placement support requests for foster carers (R8, seed 001)."),
+                ("casework", "Casework episodes, contacts and the 10-contact checkpoint (R9)."),
+                ("case_notes", "Case notes on a person's record, with alerts (R10)."),
+                ("supervision", "Case supervision of support workers, every 4 or 8 weeks (R11)."),
             )
         ],
     )

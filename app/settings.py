@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLACEMENTS_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./placements.db"
+    # PostgreSQL only: the schema (search_path) to use; tests run each suite in its own.
+    database_schema: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$", max_length=63
+    )
     jwt_secret: SecretStr | None = None
     jwks_url: str | None = None
     jwt_issuer: str = "placements-local"

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEntry
 from app.models.base import metadata
+from app.models.case_notes import CaseNote
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
 from app.models.funding import FundingRequest
@@ -12,10 +13,14 @@ from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
+from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
 from app.models.work import WorkItem
 
 __all__ = [
     "AuditEntry",
+    "CaseNote",
+    "CaseworkContact",
+    "CaseworkEpisode",
     "Document",
     "Event",
     "EventCounter",
@@ -31,6 +36,8 @@ __all__ = [
     "Placement",
     "Provider",
     "Referral",
+    "Supervision",
+    "SupportRequest",
     "Vacancy",
     "WorkItem",
     "metadata",
