@@ -80,7 +80,7 @@ async def list_notes(
         if note_type:
             stmt = stmt.where(col(CaseNote.type) == note_type)
         rows, next_cursor = await fetch_page(uow.session, stmt, col(CaseNote.id), page)
-        uow.audit_reads("person", [person.id], "person.case_notes_read")
+        await uow.audit_reads("person", [person.id], "person.case_notes_read")
         return [to_read(n) for n in rows], next_cursor
 
 
@@ -90,5 +90,5 @@ async def get(ctx: Context, person_id: uuid.UUID, note_id: uuid.UUID) -> CaseNot
         note = await uow.get(CaseNote, note_id)
         if note is None or note.person_id != person.id:
             raise NotFound(f"No case note {note_id} on this person's record.")
-        uow.audit_reads(SUBJECT, [note.id], "case_note.read")
+        await uow.audit_reads(SUBJECT, [note.id], "case_note.read")
         return to_read(note)
