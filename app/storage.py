@@ -76,7 +76,7 @@ class LocalStorage:
         await asyncio.to_thread(os.replace, temp, path)
         return Stored(key=key, size=size, sha256=digest.hexdigest())
 
-    async def open(self, key: str) -> AsyncIterator[bytes]:  # type: ignore[override]
+    async def open(self, key: str) -> AsyncIterator[bytes]:
         path = self._path(key)
         handle = await asyncio.to_thread(open, path, "rb")
         try:

@@ -183,7 +183,7 @@ class UnitOfWork:
             update(EventCounter)
             .where(col(EventCounter.id) == 1)
             .values(value=EventCounter.value + count)
-            .returning(EventCounter.value)
+            .returning(col(EventCounter.value))
         )
         last = int(result.scalar_one())
         for offset, event in enumerate(self._events):

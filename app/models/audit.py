@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import JSONType, SQLModel, id_field, time_field
+from app.models.base import JSONType, id_field, time_field
 
 
 class AuditEntry(SQLModel, table=True):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import JSONType, SQLModel, id_field, time_field
+from app.models.base import JSONType, id_field, time_field
 
 
 class CaseNote(SQLModel, table=True):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import SQLModel, id_field, time_field
+from app.models.base import id_field, time_field
 
 
 class Document(SQLModel, table=True):

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import BigIntType, JSONType, SQLModel, time_field
+from app.models.base import BigIntType, JSONType, time_field
 
 
 class EventCounter(SQLModel, table=True):

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import JSONType, SQLModel, time_field
+from app.models.base import JSONType, time_field
 
 
 class IdempotencyRecord(SQLModel, table=True):

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import JSONType, SQLModel, UTCDateTime, Versioned, id_field
+from app.models.base import JSONType, UTCDateTime, Versioned, id_field
 
 
 class Panel(Versioned, table=True):

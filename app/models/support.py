@@ -10,9 +10,9 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import SQLModel, UTCDateTime, Versioned, id_field, time_field
+from app.models.base import UTCDateTime, Versioned, id_field, time_field
 
 
 class SupportRequest(Versioned, table=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Protocol, TypeVar
 
 from fastapi import Request, Response
 
@@ -17,7 +17,15 @@ def created(response: Response, request: Request, path: str) -> None:
     response.headers["Location"] = str(request.base_url).rstrip("/") + path
 
 
-def with_etag(response: Response, item: Any) -> Any:
+class HasVersion(Protocol):
+    version: int
+
+
+V = TypeVar("V", bound=HasVersion)
+
+
+def with_etag(response: Response, item: V) -> V:
+    """Send the item's ETag (its version) with a single-resource response."""
     response.headers["ETag"] = f'"{item.version}"'
     return item
 

@@ -34,8 +34,8 @@ async def _follow_ups_for(
         rows = await uow.session.exec(
             select(Placement).where(col(Placement.referral_id).in_(ids)).order_by(col(Placement.id))
         )
-        for placement in rows.all():
-            placements[placement.referral_id] = placement  # the latest wins
+        for row in rows.all():
+            placements[row.referral_id] = row  # the latest wins
     submitted: set[uuid.UUID] = set()
     if ids:
         funded = await uow.session.exec(
@@ -92,7 +92,7 @@ async def duty_tracker(ctx: Context, page: PageParams) -> tuple[list[DutyTracker
                 referral_status=r.status,
                 opened_at=r.submitted_at,
                 placement_id=facts[r.id][0],
-                follow_ups=[FollowUp(kind=k, done=d) for k, d in facts[r.id][1]],  # type: ignore[arg-type]
+                follow_ups=[FollowUp(kind=k, done=d) for k, d in facts[r.id][1]],
             )
             for r in rows
         ]

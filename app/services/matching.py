@@ -39,8 +39,8 @@ from app.problems import NotFound, ValidationFailed
 from app.schemas.matching import MatchActionBody, MatchCreate, MatchRead
 from app.services.common import check_if_match, fetch_page, in_scope
 from app.services.providers import load_provider
+from app.services.referrals import ON_WITHDRAWN, move
 from app.services.referrals import load_visible as load_referral
-from app.services.referrals import move
 from app.uow import UnitOfWork
 
 SUBJECT = "match"
@@ -266,3 +266,36 @@ async def act(
             team=match.team,
         )
         return read
+
+
+async def withdraw_open_matches(uow: UnitOfWork, referral: Referral) -> None:
+    """A withdrawn referral withdraws its open matches and frees any vacancy it held (R5)."""
+    rows = await uow.session.exec(
+        select(Match)
+        .where(col(Match.referral_id) == referral.id)
+        .where(col(Match.status).in_(["proposed", "contacted", "assessing", "accepted"]))
+        .order_by(col(Match.id))
+        .with_for_update()
+    )
+    for match in rows.all():
+        before = match.status
+        if before == "accepted" and match.placed_at is None and match.vacancy_id is not None:
+            vacancy = await uow.get(Vacancy, match.vacancy_id, for_update=True)
+            if vacancy is not None and vacancy.status == "held":
+                set_vacancy_status(uow, vacancy, "open", match_id=match.id)
+        match.status = MATCH.transition(before, "withdraw")
+        match.reason = "The referral was withdrawn."
+        uow.touch(match)
+        uow.add(match)
+        uow.record(
+            match.status,
+            SUBJECT,
+            match.id,
+            before={"status": before},
+            after={"status": match.status, "reason": match.reason},
+            team=match.team,
+        )
+    await flush_or_conflict(uow)
+
+
+ON_WITHDRAWN.append(withdraw_open_matches)

@@ -46,8 +46,9 @@ from app.schemas.panels import (
     PanelRead,
 )
 from app.services.common import check_if_match, fetch_page, in_scope, must_exist, team_filter
+from app.services.matching import PROPOSE_CHECKS
+from app.services.referrals import ON_WITHDRAWN, move
 from app.services.referrals import load_visible as load_referral
-from app.services.referrals import move
 from app.uow import UnitOfWork
 
 PANEL = "panel"
@@ -460,3 +461,30 @@ async def complete_action(
                 await move(uow, referral, referral_action, booking_id=booking.id)
         await uow.flush()
         return await _read_one(uow, booking)
+
+
+async def _r4_before_matching(uow: UnitOfWork, referral: Referral) -> None:
+    await ensure_no_outstanding_actions(uow, referral.id)
+
+
+async def close_panel_work(uow: UnitOfWork, referral: Referral) -> None:
+    """A withdrawn referral owes nothing more to a panel: close its bookings' and actions'
+    work items (R3, R4)."""
+    bookings = (
+        await uow.session.exec(
+            select(PanelBooking.id).where(col(PanelBooking.referral_id) == referral.id)
+        )
+    ).all()
+    for booking_id in bookings:
+        await uow.close_work(BOOKING_SUBJECT, booking_id, reason="referral_withdrawn")
+    actions = (
+        await uow.session.exec(
+            select(PanelAction.id).where(col(PanelAction.referral_id) == referral.id)
+        )
+    ).all()
+    for action_id in actions:
+        await uow.close_work(ACTION_SUBJECT, action_id, reason="referral_withdrawn")
+
+
+PROPOSE_CHECKS.append(_r4_before_matching)
+ON_WITHDRAWN.append(close_panel_work)

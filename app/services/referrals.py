@@ -38,6 +38,10 @@ SUBJECT = "referral"
 # own follow-ups (placements, R2 duty tracker) register theirs; each raises to refuse.
 CloseCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
 CLOSE_CHECKS: list[CloseCheck] = []
+# Hooks run in the withdrawal's transaction: areas wind down what the referral held
+# (matches release their vacancies, panel bookings close their work items).
+WithdrawHook = Callable[[UnitOfWork, Referral], Awaitable[None]]
+ON_WITHDRAWN: list[WithdrawHook] = []
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,8 @@ async def withdraw(
         referral.closed_at = uow.now
         await move(uow, referral, "withdraw", reason=body.reason)
         await uow.close_work(SUBJECT, referral.id, reason="referral_withdrawn")
+        for hook in ON_WITHDRAWN:
+            await hook(uow, referral)
         await uow.flush()
         return to_read(referral)
 

@@ -39,7 +39,7 @@ def to_read(item: WorkItem, now_state: str) -> WorkItemRead:
         subject=SubjectRef(type=item.subject_type, id=item.subject_id),
         assignee=Assignee(user=item.assignee_user, team=item.assignee_team),
         due_at=item.due_at,
-        state=now_state,  # type: ignore[arg-type]
+        state=now_state,
         created_at=item.created_at,
         closed_at=item.closed_at,
     )
