@@ -9,26 +9,14 @@ deliberate change, regenerate it with:
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
-from app.main import create_app
-from app.migrate import upgrade
-from app.settings import Settings
-from tests.support import SECRET, token
+from tests.docgen import Person, Recorder, SetNow, check_doc, token_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "placement-support.md"
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TEAM = "fostering-north"
-REASONS = {200: "OK", 201: "Created", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 INTRO = """
 # Placement support, step by step (R8-R11)
@@ -63,17 +51,7 @@ WHO = {
 }
 
 
-def token_table() -> str:
-    rows = ["| token | who | made with |", "|---|---|---|"]
-    for who, (sub, roles, teams) in PEOPLE.items():
-        command = "placements token " + " ".join(
-            [*(f"--role {r}" for r in roles), *(f"--team {t}" for t in teams), f"--sub {sub}"]
-        )
-        rows.append(f"| `${who}_TOKEN` | {WHO[who]} | `{command}` |")
-    return "\n".join(rows)
-
-
-PEOPLE = {
+PEOPLE: dict[str, Person] = {
     # name in the doc: (sub, roles, teams)
     "SSW": ("sam.ssw", ["supervising_social_worker"], [TEAM]),
     "PS": ("pat.ps", ["practice_supervisor"], [TEAM]),
@@ -83,94 +61,9 @@ PEOPLE = {
 }
 
 
-class Recorder:
-    """Makes calls and writes them down as markdown, with ids replaced by stable names."""
-
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-        self.parts: list[str] = []
-        self.names: dict[str, str] = {}
-        self.tokens = {
-            who: token(roles, teams, sub=sub, name=sub)
-            for who, (sub, roles, teams) in PEOPLE.items()
-        }
-
-    def say(self, text: str) -> None:
-        self.parts.append(text.strip() + "\n")
-
-    def name(self, value: str, label: str) -> None:
-        self.names.setdefault(value, f"<{label}>")
-
-    async def call(
-        self,
-        who: str,
-        method: str,
-        url: str,
-        *,
-        json_body: Any = None,
-        upload: tuple[str, str] | None = None,
-        params: dict[str, str] | None = None,
-        show: bool = True,
-        expect: int | None = None,
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
-        if upload is not None:
-            filename, kind = upload
-            response = await self.http.request(
-                method,
-                url,
-                headers=headers,
-                files={"file": (filename, b"%PDF-1.7 risk assessment", "application/pdf")},
-                data={"kind": kind},
-            )
-        else:
-            response = await self.http.request(
-                method, url, headers=headers, json=json_body, params=params
-            )
-        if expect is not None:
-            assert response.status_code == expect, response.text
-        if not show:
-            return response
-        target = url + (("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else "")
-        lines = [f"{method} {target}", f"Authorization: Bearer ${who}_TOKEN"]
-        if upload is not None:
-            lines += [
-                "Content-Type: multipart/form-data",
-                "",
-                f"file=@{upload[0]}  kind={upload[1]}",
-            ]
-        elif json_body is not None:
-            lines += ["Content-Type: application/json", "", json.dumps(json_body, indent=2)]
-        out = [f"HTTP/1.1 {response.status_code} {REASONS.get(response.status_code, '')}"]
-        for header in ("Content-Type", "Location", "ETag"):
-            if header in response.headers and (
-                header != "Content-Type" or response.status_code >= 400
-            ):
-                out.append(f"{header}: {response.headers[header]}")
-        out += ["", json.dumps(response.json(), indent=2)]
-        self.parts.append(
-            "```http\n" + "\n".join(lines) + "\n```\n\n```http\n" + "\n".join(out) + "\n```\n"
-        )
-        return response
-
-    def render(self) -> str:
-        text = "\n".join(self.parts)
-        counter = 0
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal counter
-            value = match.group(0)
-            if value not in self.names:
-                counter += 1
-                self.names[value] = f"<id-{counter}>"
-            return self.names[value]
-
-        return UUID.sub(replace, text)
-
-
-async def run_flow(http: httpx.AsyncClient, set_now: Callable[[str], None]) -> str:
-    doc = Recorder(http)
-    doc.say(INTRO.replace("{TOKENS}", token_table()))
+async def run_flow(http: httpx.AsyncClient, set_now: SetNow) -> str:
+    doc = Recorder(http, PEOPLE)
+    doc.say(INTRO.replace("{TOKENS}", token_table(PEOPLE, WHO)))
     set_now("2026-03-02T09:00:00+00:00")
     carer = await doc.call(
         "OFFICER",
@@ -464,35 +357,5 @@ Every step above wrote its change, its audit entry (`GET /v1/audit`) and its eve
     return doc.render()
 
 
-@pytest.fixture
-def doc_db(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'doc.db'}"
-    upgrade(url)
-    return url
-
-
-async def test_placement_support_doc_is_what_the_api_does(doc_db: str, tmp_path: Path) -> None:
-    url = doc_db
-    now = {"value": datetime(2026, 3, 2, 9, tzinfo=UTC)}
-
-    def set_now(value: str) -> None:
-        now["value"] = datetime.fromisoformat(value)
-
-    app = create_app(
-        Settings(database_url=url, jwt_secret=SECRET, files_dir=tmp_path / "files"),
-        clock=lambda: now["value"],
-    )
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
-            produced = await run_flow(http, set_now)
-    finally:
-        await app.state.engine.dispose()
-    if os.environ.get("UPDATE_DOCS") == "1":
-        DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(produced)
-    committed = DOC.read_text() if DOC.is_file() else ""
-    assert committed == produced, (
-        "docs/placement-support.md is stale: regenerate it with "
-        "UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_placement_support_doc.py"
-    )
+async def test_placement_support_doc_is_what_the_api_does(tmp_path: Path) -> None:
+    await check_doc(DOC, run_flow, tmp_path, "2026-03-02T09:00:00+00:00")
