@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,7 +38,7 @@ class UnitOfWork:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.principal = ctx.principal
-        self.now: datetime = ctx.clock()
+        self.now: datetime = ctx.clock().astimezone(UTC)
         self._events: list[Event] = []
         self.session: AsyncSession
 

@@ -1,0 +1,437 @@
+"""docs/pathway.md is produced by this test: the two placement pathways of seeds 000 and
+003, run against a fresh app with a fixed clock, every request and response written down.
+It fails when the committed file differs; regenerate after a deliberate change with
+
+    UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_pathway_doc.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.docgen import Person, Recorder, SetNow, check_doc, token_table
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "pathway.md"
+ADULTS = "adults-east"
+CHILDREN = "children-west"
+
+PEOPLE: dict[str, Person] = {
+    "PRACTITIONER": ("riya.sw", ["practitioner"], [ADULTS, CHILDREN]),
+    "OFFICER": ("olu.officer", ["placements_officer"], ["placements"]),
+    "PANEL": ("chair.pap", ["panel_member"], []),
+    "MANAGER": ("tm.hughes", ["team_manager"], [ADULTS]),
+}
+WHO = {
+    "PRACTITIONER": "Riya, social worker / adults' practitioner",
+    "OFFICER": "Olu, placements commissioning officer (on duty)",
+    "PANEL": "the practice assurance panel chair",
+    "MANAGER": "a social care team manager",
+}
+
+INTRO = """
+# The placement pathway, step by step (R1-R7)
+
+Two flows, as seeds 003 (adults' supported living) and 000 (children's placements)
+describe them: a **planned** supported-living referral that goes through a practice
+assurance panel, matching, provider assessment and funding to a placement; and an
+**emergency** foster referral placed the same day, its funding request sent for sign-off
+afterwards and its courtesy call made, until the duty tracker is clear.
+
+**This file is generated** by `tests/api/test_pathway_doc.py`, which runs both flows on a
+fresh database with a fixed clock and fails if this file differs from what it produces.
+Regenerate after a deliberate change with
+`UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_pathway_doc.py`. Ids are replaced by names
+like `<referral>`; everything else is exactly what the API answered.
+
+The callers (tokens from `placements token`):
+
+{TOKENS}
+
+Every step writes its change, an audit entry (`GET /v1/audit`) and an event
+(`GET /v1/events`) in one transaction. Action POSTs honour `If-Match`; every POST honours
+`Idempotency-Key`.
+"""
+
+
+async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
+    set_now("2026-03-02T09:00:00+00:00")
+    provider = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/providers",
+        json_body={
+            "name": "Harbour View Supported Living",
+            "service": "supported_living",
+            "team": "placements",
+            "external": True,
+        },
+        show=False,
+        expect=201,
+    )
+    doc.name(provider.json()["id"], "supported-living-provider")
+    vacancy = await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/providers/{provider.json()['id']}/vacancies",
+        json_body={"label": "Flat 4, one bedroom tenancy"},
+        show=False,
+        expect=201,
+    )
+    doc.name(vacancy.json()["id"], "flat-4")
+    person = await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/people",
+        json_body={
+            "given_name": "Dan",
+            "family_name": "Example",
+            "date_of_birth": "1994-08-20",
+            "cohort": "adult",
+            "team": ADULTS,
+            "external_ids": {"mosaic": "M700001"},
+        },
+        show=False,
+        expect=201,
+    )
+    doc.name(person.json()["id"], "dan")
+
+    doc.say("""
+## A. Planned: adults' supported living (seed 003)
+
+### A1. The practitioner makes and submits the referral (R1)
+
+A referral starts as a `draft`; `submit` moves it to `submitted`. Supported living must
+pass a practice assurance panel before matching.
+""")
+    referral = await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/referrals",
+        json_body={
+            "person_id": person.json()["id"],
+            "urgency": "planned",
+            "service": "supported_living",
+            "needs": "Own tenancy with 20 hours of support a week; near family.",
+            "requested_start": "2026-04-20",
+        },
+        expect=201,
+    )
+    rid = referral.json()["id"]
+    doc.name(rid, "referral")
+    await doc.call("PRACTITIONER", "POST", f"/v1/referrals/{rid}/submit", expect=200)
+
+    doc.say("""
+### A2. Booking the practice assurance panel (R3)
+
+The placements team keeps the weekly panel dates. Booking moves the referral to `panel`.
+Documents are due **3 working days before the panel** (weekends and England and Wales
+bank holidays skipped), by 23:59:59 London time: `documents_due_on`, `documents_due_at`.
+`missing_documents` lists the required kinds not yet attached.
+""")
+    panel = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/panels",
+        json_body={"kind": "practice_assurance", "date": "2026-03-11"},
+        expect=201,
+    )
+    doc.name(panel.json()["id"], "panel-11-march")
+    booking = await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/panel-bookings",
+        json_body={"referral_id": rid, "panel_id": panel.json()["id"]},
+        expect=201,
+    )
+    bid = booking.json()["id"]
+    doc.name(bid, "booking")
+    doc.say("""
+The deadline is now a work item for the practitioner (rule R3):
+""")
+    await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
+
+    doc.say("""
+### A3. Documents: uploaded to the referral, attached to the booking (R3)
+
+Upload is multipart (`file`, `kind`); attaching is `{"document_id"}`. A document attached
+after `documents_due_at` is refused (409 `panel_document_deadline_passed`) unless a panel
+member sends `accept_late: true`, which is recorded.
+""")
+    for filename, kind in (
+        ("care-and-support-plan.pdf", "care_and_support_plan"),
+        ("risk-assessment.pdf", "risk_assessment"),
+    ):
+        uploaded = await doc.call(
+            "PRACTITIONER",
+            "POST",
+            f"/v1/referrals/{rid}/documents",
+            upload=(filename, kind),
+            expect=201,
+        )
+        doc.name(uploaded.json()["id"], kind.replace("_", "-"))
+        await doc.call(
+            "PRACTITIONER",
+            "POST",
+            f"/v1/panel-bookings/{bid}/documents",
+            json_body={"document_id": uploaded.json()["id"]},
+            expect=200,
+        )
+
+    doc.say("""
+### A4. The panel decides, with an action (R4)
+
+`approved_with_actions` keeps the referral at `panel` until every action is done;
+proposing a match before then is refused.
+""")
+    set_now("2026-03-11T14:00:00+00:00")
+    decided = await doc.call(
+        "PANEL",
+        "POST",
+        f"/v1/panel-bookings/{bid}/decision",
+        json_body={
+            "outcome": "approved_with_actions",
+            "actions": ["Confirm the day-service hours with the provider"],
+        },
+        expect=200,
+    )
+    action = decided.json()["actions"][0]["id"]
+    doc.name(action, "panel-action")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/matches",
+        json_body={"provider_id": provider.json()["id"], "vacancy_id": vacancy.json()["id"]},
+        expect=409,
+    )
+    doc.say("Completing the last action moves the referral to `matching`:")
+    await doc.call(
+        "PRACTITIONER",
+        "POST",
+        f"/v1/panel-bookings/{bid}/actions/{action}/complete",
+        expect=200,
+    )
+
+    doc.say("""
+### A5. Matching and provider assessment (R5)
+
+A match moves `proposed -> contacted -> assessing -> accepted`. Accepting holds the vacancy
+(no other referral can take it) and moves the referral to `matched`; a referral has at most
+one accepted match, even under concurrent requests.
+""")
+    match = await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/matches",
+        json_body={
+            "provider_id": provider.json()["id"],
+            "vacancy_id": vacancy.json()["id"],
+            "notes": "Provider has capacity from mid April.",
+        },
+        expect=201,
+    )
+    mid = match.json()["id"]
+    doc.name(mid, "match")
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/contact", expect=200, show=False)
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/assess", expect=200, show=False)
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200)
+    await doc.call("OFFICER", "GET", f"/v1/vacancies/{vacancy.json()['id']}", expect=200)
+
+    doc.say("""
+### A6. Funding (R6)
+
+Costings in integer pence. A planned placement cannot be confirmed until its funding
+request is approved, and the decider can never be its author.
+""")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/placements",
+        json_body={
+            "referral_id": rid,
+            "match_id": mid,
+            "provider_id": provider.json()["id"],
+            "vacancy_id": vacancy.json()["id"],
+            "start_date": "2026-04-20",
+        },
+        expect=409,
+    )
+    funding = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/funding-requests",
+        json_body={"referral_id": rid, "weekly_cost_pence": 98_500, "one_off_cost_pence": 25_000},
+        expect=201,
+    )
+    fid = funding.json()["id"]
+    doc.name(fid, "funding-request")
+    await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
+    await doc.call(
+        "MANAGER",
+        "POST",
+        f"/v1/funding-requests/{fid}/decision",
+        json_body={"outcome": "approved"},
+        expect=200,
+    )
+
+    doc.say("""
+### A7. Confirming the placement (R7)
+
+Confirming fills the vacancy, sets the referral to `placed`, allows one active placement
+per person, and emits `placement.confirmed` (which schedules the reviews that apply).
+""")
+    set_now("2026-04-20T10:00:00+01:00")
+    placement = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/placements",
+        json_body={
+            "referral_id": rid,
+            "match_id": mid,
+            "provider_id": provider.json()["id"],
+            "vacancy_id": vacancy.json()["id"],
+            "start_date": "2026-04-20",
+        },
+        expect=201,
+    )
+    doc.name(placement.json()["id"], "placement")
+    await doc.call("PRACTITIONER", "GET", f"/v1/referrals/{rid}", expect=200)
+
+
+async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
+    set_now("2026-05-15T19:30:00+01:00")
+    carer = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/providers",
+        json_body={
+            "name": "The Adeyemi household",
+            "service": "foster_care",
+            "team": "placements",
+            "on_emergency_rota": True,
+        },
+        show=False,
+        expect=201,
+    )
+    doc.name(carer.json()["id"], "rota-foster-carer")
+    child = await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/people",
+        json_body={
+            "given_name": "Kai",
+            "family_name": "Example",
+            "date_of_birth": "2016-01-09",
+            "cohort": "child",
+            "team": CHILDREN,
+        },
+        show=False,
+        expect=201,
+    )
+    doc.name(child.json()["id"], "kai")
+
+    doc.say("""
+## B. Emergency: a same-day foster placement (seed 000, R2)
+
+### B1. The emergency referral goes straight to matching
+
+On submit an emergency referral skips panel, goes to `matching`, and raises a same-day work
+item for the placements team's duty officer.
+""")
+    referral = await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/referrals",
+        json_body={
+            "person_id": child.json()["id"],
+            "urgency": "emergency",
+            "service": "foster_care",
+            "needs": "Placement tonight; police protection.",
+            "requested_start": "2026-05-15",
+        },
+        expect=201,
+    )
+    rid = referral.json()["id"]
+    doc.name(rid, "emergency-referral")
+    await doc.call("PRACTITIONER", "POST", f"/v1/referrals/{rid}/submit", expect=200)
+    await doc.call("OFFICER", "GET", "/v1/work", params={"team": "placements"}, expect=200)
+
+    doc.say("""
+### B2. Matched to an emergency-rota foster carer and confirmed the same evening
+
+Only foster carers on the emergency rota, or providers with an open vacancy, can take an
+emergency referral (409 `emergency_provider_not_eligible` otherwise). The placement is
+confirmed first; funding follows.
+""")
+    match = await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/matches",
+        json_body={"provider_id": carer.json()["id"]},
+        expect=201,
+    )
+    mid = match.json()["id"]
+    doc.name(mid, "emergency-match")
+    for verb in ("contact", "assess"):
+        await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/{verb}", expect=200, show=False)
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200, show=False)
+    placement = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/placements",
+        json_body={
+            "referral_id": rid,
+            "match_id": mid,
+            "provider_id": carer.json()["id"],
+            "start_date": "2026-05-15",
+        },
+        expect=201,
+    )
+    pid = placement.json()["id"]
+    doc.name(pid, "emergency-placement")
+
+    doc.say("""
+### B3. The duty tracker shows what is still owed
+
+The referral stays on `GET /v1/duty-tracker` until the placement is confirmed, its funding
+request has been sent for sign-off and the courtesy call is made.
+""")
+    await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
+
+    doc.say("### B4. The funding request is submitted for sign-off afterwards (R6)")
+    set_now("2026-05-16T10:00:00+01:00")
+    funding = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/funding-requests",
+        json_body={"referral_id": rid, "placement_id": pid, "weekly_cost_pence": 45_000},
+        expect=201,
+    )
+    fid = funding.json()["id"]
+    doc.name(fid, "emergency-funding-request")
+    await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
+
+    doc.say("### B5. The courtesy call, and the duty tracker is clear")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/placements/{pid}/courtesy-call",
+        json_body={"notes": "Carer settled; school run arranged."},
+        expect=200,
+    )
+    await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
+    doc.say("With every follow-up done, the referral can be closed (R1):")
+    await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
+
+
+async def run_flows(http: httpx.AsyncClient, set_now: SetNow) -> str:
+    doc = Recorder(http, PEOPLE)
+    doc.say(INTRO.replace("{TOKENS}", token_table(PEOPLE, WHO)))
+    await planned_flow(doc, set_now)
+    await emergency_flow(doc, set_now)
+    return doc.render()
+
+
+async def test_pathway_doc_is_what_the_api_does(tmp_path: Path) -> None:
+    await check_doc(DOC, run_flows, tmp_path, "2026-03-02T09:00:00+00:00")
