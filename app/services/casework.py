@@ -25,7 +25,7 @@ from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
 from app.schemas.support import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
 from app.services import supervision as supervisions
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, fetch_page, in_scope, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "casework_episode"
@@ -114,15 +114,9 @@ async def list_episodes(
 ) -> tuple[list[EpisodeRead], str | None]:
     limit = ctx.policy.casework_contacts_per_episode
     async with ctx.uow() as uow:
-        stmt = select(CaseworkEpisode)
-        scope = team_filter(ctx.principal, CaseworkEpisode.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.support_request_id:
-            stmt = stmt.where(col(CaseworkEpisode.support_request_id) == flt.support_request_id)
-        if flt.status:
-            stmt = stmt.where(col(CaseworkEpisode.status) == flt.status)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(CaseworkEpisode.id), page)
+        rows, next_cursor = await scoped_page(
+            uow, CaseworkEpisode, page, support_request_id=flt.support_request_id, status=flt.status
+        )
         return [to_read(e, limit) for e in rows], next_cursor
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement
-from sqlmodel import SQLModel, col
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed
+
+if TYPE_CHECKING:
+    from app.uow import UnitOfWork
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -71,3 +74,18 @@ def team_filter(principal: Principal, column: Any) -> ColumnElement[bool] | None
     if principal.works_across_teams:
         return None
     return col(column).in_(sorted(principal.teams))
+
+
+async def scoped_page(
+    uow: UnitOfWork, model: type[M], page: PageParams, **equals: Any
+) -> tuple[Sequence[M], str | None]:
+    """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
+    may see, filtered by `column == value` for each filter given (None or "" means unset)."""
+    stmt = select(model)
+    scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
+    if scope is not None:
+        stmt = stmt.where(scope)
+    for name, value in equals.items():
+        if value is not None and value != "":
+            stmt = stmt.where(col(getattr(model, name)) == value)
+    return await fetch_page(uow.session, stmt, col(model.id), page)  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from app.schemas.funding import (
     FundingRequestRead,
     FundingRequestUpdate,
 )
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, in_scope, scoped_page
 from app.services.referrals import load_visible as load_referral
 from app.uow import UnitOfWork, snapshot
 
@@ -120,15 +120,9 @@ async def list_requests(
     ctx: Context, flt: FundingFilter, page: PageParams
 ) -> tuple[list[FundingRequestRead], str | None]:
     async with ctx.uow() as uow:
-        stmt = select(FundingRequest)
-        scope = team_filter(ctx.principal, FundingRequest.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.referral_id:
-            stmt = stmt.where(col(FundingRequest.referral_id) == flt.referral_id)
-        if flt.status:
-            stmt = stmt.where(col(FundingRequest.status) == flt.status)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(FundingRequest.id), page)
+        rows, next_cursor = await scoped_page(
+            uow, FundingRequest, page, referral_id=flt.referral_id, status=flt.status
+        )
         return [to_read(r) for r in rows], next_cursor
 
 

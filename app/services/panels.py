@@ -45,7 +45,13 @@ from app.schemas.panels import (
     PanelCreate,
     PanelRead,
 )
-from app.services.common import check_if_match, fetch_page, in_scope, must_exist, team_filter
+from app.services.common import (
+    check_if_match,
+    fetch_page,
+    in_scope,
+    must_exist,
+    scoped_page,
+)
 from app.services.matching import PROPOSE_CHECKS
 from app.services.referrals import ON_WITHDRAWN, move
 from app.services.referrals import load_visible as load_referral
@@ -206,17 +212,14 @@ async def list_bookings(
     ctx: Context, flt: BookingsFilter, page: PageParams
 ) -> tuple[list[PanelBookingRead], str | None]:
     async with ctx.uow() as uow:
-        stmt = select(PanelBooking)
-        scope = team_filter(ctx.principal, PanelBooking.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.referral_id:
-            stmt = stmt.where(col(PanelBooking.referral_id) == flt.referral_id)
-        if flt.panel_id:
-            stmt = stmt.where(col(PanelBooking.panel_id) == flt.panel_id)
-        if flt.status:
-            stmt = stmt.where(col(PanelBooking.status) == flt.status)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(PanelBooking.id), page)
+        rows, next_cursor = await scoped_page(
+            uow,
+            PanelBooking,
+            page,
+            referral_id=flt.referral_id,
+            panel_id=flt.panel_id,
+            status=flt.status,
+        )
         docs, actions = await _children(uow, [b.id for b in rows])
         return [_read(b, docs[b.id], actions[b.id]) for b in rows], next_cursor
 

@@ -42,7 +42,7 @@ from app.pagination import PageParams
 from app.problems import NotFound, ValidationFailed
 from app.schemas.placements import CourtesyCall, PlacementCreate, PlacementEnd, PlacementRead
 from app.services import funding
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, in_scope, scoped_page
 from app.services.documents import Owner, register_owner
 from app.services.matching import flush_or_conflict, load_vacancy_locked, set_vacancy_status
 from app.services.providers import load_provider
@@ -250,15 +250,9 @@ async def list_placements(
     ctx: Context, flt: PlacementsFilter, page: PageParams
 ) -> tuple[list[PlacementRead], str | None]:
     async with ctx.uow() as uow:
-        stmt = select(Placement)
-        scope = team_filter(ctx.principal, Placement.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.person_id:
-            stmt = stmt.where(col(Placement.person_id) == flt.person_id)
-        if flt.status:
-            stmt = stmt.where(col(Placement.status) == flt.status)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(Placement.id), page)
+        rows, next_cursor = await scoped_page(
+            uow, Placement, page, person_id=flt.person_id, status=flt.status
+        )
         return [to_read(p) for p in rows], next_cursor
 
 

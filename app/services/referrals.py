@@ -10,8 +10,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from app.context import Context
 from app.domain.calendar import end_of_day, local_date
 from app.domain.errors import InvalidTransition
@@ -27,7 +25,7 @@ from app.schemas.referrals import (
     ReferralUpdate,
     WithdrawBody,
 )
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, in_scope, scoped_page
 from app.services.documents import Owner, register_owner
 from app.services.people import load_visible as load_person
 from app.uow import UnitOfWork, snapshot
@@ -131,19 +129,15 @@ async def list_referrals(
     ctx: Context, flt: ReferralsFilter, page: PageParams
 ) -> tuple[list[ReferralRead], str | None]:
     async with ctx.uow() as uow:
-        stmt = select(Referral)
-        scope = team_filter(ctx.principal, Referral.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.person_id:
-            stmt = stmt.where(col(Referral.person_id) == flt.person_id)
-        if flt.status:
-            stmt = stmt.where(col(Referral.status) == flt.status)
-        if flt.urgency:
-            stmt = stmt.where(col(Referral.urgency) == flt.urgency)
-        if flt.service:
-            stmt = stmt.where(col(Referral.service) == flt.service)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(Referral.id), page)
+        rows, next_cursor = await scoped_page(
+            uow,
+            Referral,
+            page,
+            person_id=flt.person_id,
+            status=flt.status,
+            urgency=flt.urgency,
+            service=flt.service,
+        )
         return [to_read(r) for r in rows], next_cursor
 
 

@@ -26,7 +26,7 @@ from app.pagination import PageParams
 from app.problems import Forbidden
 from app.schemas.support import SupportDecision, SupportRequestCreate, SupportRequestRead
 from app.services import casework, supervision
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, in_scope, scoped_page
 from app.services.documents import Owner, register_owner
 from app.services.providers import load_provider
 from app.uow import UnitOfWork, snapshot
@@ -94,15 +94,9 @@ async def list_requests(
     ctx: Context, flt: SupportRequestsFilter, page: PageParams
 ) -> tuple[list[SupportRequestRead], str | None]:
     async with ctx.uow() as uow:
-        stmt = select(SupportRequest)
-        scope = team_filter(ctx.principal, SupportRequest.team)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if flt.provider_id:
-            stmt = stmt.where(col(SupportRequest.provider_id) == flt.provider_id)
-        if flt.status:
-            stmt = stmt.where(col(SupportRequest.status) == flt.status)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(SupportRequest.id), page)
+        rows, next_cursor = await scoped_page(
+            uow, SupportRequest, page, provider_id=flt.provider_id, status=flt.status
+        )
         return [to_read(r) for r in rows], next_cursor
 
 
