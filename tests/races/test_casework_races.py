@@ -8,11 +8,6 @@ gives real concurrent transactions), then split across two API processes on one 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import Backend
-from tests.support import SECRET, Api, token, unique_team
+from tests.races.processes import api_processes
+from tests.support import Api, token, unique_team
 from tests.support_flow import Support, contact_body, make_allocated
 
 pytestmark = pytest.mark.races
@@ -62,67 +58,6 @@ async def test_r9_sixteen_concurrent_contacts_store_exactly_ten(pg_api: Api) -> 
     await _assert_exactly_ten(pg_api, support)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(backend: Backend, port: int, log: Path) -> subprocess.Popen[bytes]:
-    assert backend.schema is not None
-    env = {
-        **os.environ,
-        "PLACEMENTS_DATABASE_URL": backend.url,
-        "PLACEMENTS_DATABASE_SCHEMA": backend.schema,
-        "PLACEMENTS_JWT_SECRET": SECRET,
-        "PLACEMENTS_FILES_DIR": str(backend.files_dir),
-        "PLACEMENTS_LOG_LEVEL": "warning",
-    }
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-async def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient(base_url=base, timeout=2) as client:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"API process exited {proc.returncode}: {log.read_text()[-2000:]}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    pytest.fail(f"API process on {base} not ready in 30s: {log.read_text()[-2000:]}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 async def test_r9_sixteen_contacts_across_two_api_processes_store_exactly_ten(
     pg_api: Api, pg_backend: Backend, tmp_path: Path
 ) -> None:
@@ -132,16 +67,7 @@ async def test_r9_sixteen_contacts_across_two_api_processes_store_exactly_ten(
         "Authorization": "Bearer "
         + token(["support_worker"], [support.team], sub=support.worker.sub)
     }
-    procs: list[subprocess.Popen[bytes]] = []
-    try:
-        bases = []
-        for i in range(2):
-            port = _free_port()
-            log = tmp_path / f"api-{i}.log"
-            procs.append(_start(pg_backend, port, log))
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, proc, i in zip(bases, procs, range(2), strict=True):
-            await _wait_ready(base, proc, tmp_path / f"api-{i}.log")
+    async with api_processes(pg_backend, tmp_path) as bases:
         clients = [httpx.AsyncClient(base_url=b, timeout=30, headers=headers) for b in bases]
         try:
             responses = await asyncio.gather(
@@ -156,7 +82,4 @@ async def test_r9_sixteen_contacts_across_two_api_processes_store_exactly_ten(
             (201, None): 10,
             (409, "casework_checkpoint_due"): 6,
         }
-    finally:
-        for proc in procs:
-            _stop(proc)
     await _assert_exactly_ten(pg_api, support)

@@ -12,6 +12,7 @@ import asyncio
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ from tests.pathway import (
     provider_with_vacancy,
     to_assessing,
 )
+from tests.races.processes import api_processes
 from tests.support import Api, assert_problem, make_provider, unique_team
 
 ROUNDS = 5
@@ -246,3 +248,56 @@ async def test_r7_index_refuses_a_second_active_placement(
         else:
             assert_problem(response, 409, "person_already_placed", "R7")
     assert (await me.get(f"/v1/referrals/{second['id']}")).json()["status"] == "matching"
+
+
+@pytest.mark.races
+async def test_r5_r7_hold_across_two_api_processes(
+    pg_api: Api, pg_backend: Backend, tmp_path: Path
+) -> None:
+    """Three referrals race for one vacancy and three confirms race for one person, the
+    requests spread over two uvicorn processes on one database: one winner each."""
+    provider, vacancy = await provider_with_vacancy(pg_api)
+    matches = []
+    for _ in range(3):
+        referral = await make_referral(pg_api, unique_team())
+        match = await propose(pg_api, referral["id"], provider["id"], vacancy["id"])
+        await to_assessing(pg_api, match["id"])
+        matches.append(match)
+    team = unique_team()
+    first = await make_referral(pg_api, team, urgency="emergency")
+    second = await make_referral(pg_api, team, person_id=first["person_id"], urgency="emergency")
+    bodies = []
+    for referral in (first, second, first):
+        carer, room = await provider_with_vacancy(pg_api)
+        bodies.append(
+            {
+                "referral_id": referral["id"],
+                "provider_id": carer["id"],
+                "vacancy_id": room["id"],
+                "start_date": "2026-11-23",
+            }
+        )
+    headers = {"Authorization": officer(pg_api).headers["Authorization"]}
+    async with api_processes(pg_backend, tmp_path) as bases:
+        clients = [httpx.AsyncClient(base_url=b, timeout=30, headers=headers) for b in bases]
+        try:
+            accepts = await asyncio.gather(
+                *(
+                    clients[i % 2].post(f"/v1/matches/{m['id']}/accept")
+                    for i, m in enumerate(matches)
+                )
+            )
+            confirms = await asyncio.gather(
+                *(clients[i % 2].post("/v1/placements", json=b) for i, b in enumerate(bodies))
+            )
+        finally:
+            for client in clients:
+                await client.aclose()
+    assert outcomes(list(accepts)) == {(200, None): 1, (409, "vacancy_unavailable"): 2}
+    assert outcomes(list(confirms)) == {(201, None): 1, (409, "person_already_placed"): 2}
+    me = officer(pg_api)
+    assert (await me.get(f"/v1/vacancies/{vacancy['id']}")).json()["status"] == "held"
+    active = await me.get(
+        "/v1/placements", params={"person_id": first["person_id"], "status": "active"}
+    )
+    assert len(active.json()["items"]) == 1
