@@ -110,6 +110,16 @@ def install(app: FastAPI) -> None:
                     "A concurrent change got there first; retry.", headers={"Retry-After": "1"}
                 ),
             )
+        if isinstance(code, str) and code.startswith("22"):
+            # A data exception: a value the database can't store (a NUL character, a number
+            # out of range). The input is at fault, not the service.
+            return problem_response(
+                request,
+                ValidationFailed(
+                    "A value in the request cannot be stored (e.g. a NUL character).",
+                    errors=[{"loc": ["body"], "msg": "value not storable"}],
+                ),
+            )
         log.error("database_error", error=type(exc.orig).__name__, sqlstate=code)
         return problem_response(request, Problem("An internal error occurred."))
 

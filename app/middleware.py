@@ -185,6 +185,22 @@ class BodyGuardMiddleware:
             await send_problem(send, too_large)
 
 
+def request_fingerprint(scope: Scope, body: bytes) -> str:
+    """What makes two POSTs "the same request": method, path, query and body. A multipart
+    body's boundary is random per send, so it is taken out before hashing."""
+    digest = hashlib.sha256()
+    digest.update(scope["method"].encode() + b" " + scope["path"].encode() + b"?")
+    digest.update(scope.get("query_string", b"") + b"\n")
+    content_type = _header(scope, b"content-type") or ""
+    if content_type.lower().startswith("multipart/"):
+        for part in content_type.split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "boundary" and value:
+                body = body.replace(value.strip('"').encode("latin-1"), b"<boundary>")
+    digest.update(body)
+    return digest.hexdigest()
+
+
 STORED_HEADERS = {b"content-type", b"location", b"etag", b"link"}
 
 
@@ -226,18 +242,13 @@ class IdempotencyMiddleware:
 
         # Read the whole body (already bounded by BodyGuardMiddleware) to fingerprint it.
         messages: list[Message] = []
-        digest = hashlib.sha256()
-        digest.update(scope["method"].encode() + b" " + scope["path"].encode() + b"?")
-        digest.update(scope.get("query_string", b"") + b"\n")
         while True:
             message = await receive()
             messages.append(message)
-            if message["type"] != "http.request":
+            if message["type"] != "http.request" or not message.get("more_body", False):
                 break
-            digest.update(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        fingerprint = digest.hexdigest()
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        fingerprint = request_fingerprint(scope, body)
 
         outcome, record = await self._claim(principal.sub, key, fingerprint)
         if outcome == "reused":

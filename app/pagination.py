@@ -41,7 +41,7 @@ def decode_cursor(cursor: str) -> Any:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))["k"]
         if isinstance(value, str):
             return uuid.UUID(hex=value)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
             return value
     except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
         pass
@@ -68,9 +68,14 @@ def page_params(
     return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
 
 
-def link_next(request: Request, response: Response, next_cursor: str | None) -> None:
-    """Set `Link: <...>; rel="next"` when there is a next page."""
+def link_next(
+    request: Request, response: Response, next_cursor: str | None, param: str = "cursor"
+) -> None:
+    """Set `Link: <...>; rel="next"` when there is a next page: the same query with the
+    position (`cursor`, or the change feed's `after`) moved on."""
     if next_cursor is None:
         return
-    url = request.url.include_query_params(cursor=next_cursor)
+    url = request.url.remove_query_params(["cursor", "after"]).include_query_params(
+        **{param: next_cursor}
+    )
     response.headers["Link"] = f'<{url}>; rel="next"'

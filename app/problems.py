@@ -114,7 +114,10 @@ class ServiceUnavailable(Problem):
 
 
 def from_domain(error: DomainError) -> Problem:
-    problem = Problem(error.detail, rule=error.rule)
+    errors = None
+    if error.status == 422:  # every 422 lists what was wrong
+        errors = [{"loc": list(error.loc), "msg": error.detail}]
+    problem = Problem(error.detail, rule=error.rule, errors=errors)
     problem.status = error.status
     problem.code = error.code
     problem.title = error.title

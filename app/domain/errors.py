@@ -11,9 +11,20 @@ class DomainError(Exception):
     status: int = 409
     title: str = "The request conflicts with a rule"
 
-    def __init__(self, detail: str, *, rule: str | None = None, code: str | None = None) -> None:
+    loc: tuple[str, ...] = ("body",)
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        rule: str | None = None,
+        code: str | None = None,
+        loc: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
+        if loc is not None:
+            self.loc = loc
         if rule is not None:
             self.rule = rule
         if code is not None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from app.deps import Ctx, Paging
 from app.pagination import Page
 from app.problems import problem_responses
-from app.routers.http import created, page
+from app.routers.http import IMMUTABLE_ETAG, created, page
 from app.schemas.case_notes import CaseNoteCreate, CaseNoteRead, CaseNoteType
 from app.services import case_notes as service
 
@@ -45,6 +45,9 @@ async def create_case_note(
 
 
 @router.get("/{note_id}", responses=problem_responses(404))
-async def get_case_note(person_id: uuid.UUID, note_id: uuid.UUID, ctx: Ctx) -> CaseNoteRead:
+async def get_case_note(
+    person_id: uuid.UUID, note_id: uuid.UUID, response: Response, ctx: Ctx
+) -> CaseNoteRead:
     """One case note on a person's record (R10); the read is audited (R19)."""
+    response.headers["ETag"] = IMMUTABLE_ETAG  # case notes never change (R19)
     return await service.get(ctx, person_id, note_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from app.deps import Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
-from app.routers.http import created, page, with_etag
+from app.routers.http import IMMUTABLE_ETAG, created, page, with_etag
 from app.schemas.support import (
     CheckpointBody,
     ContactCreate,
@@ -78,9 +78,10 @@ async def add_casework_contact(
 
 @router.get("/{episode_id}/contacts/{contact_id}", responses=problem_responses(404))
 async def get_casework_contact(
-    episode_id: uuid.UUID, contact_id: uuid.UUID, ctx: Ctx
+    episode_id: uuid.UUID, contact_id: uuid.UUID, response: Response, ctx: Ctx
 ) -> ContactRead:
     """One contact of a casework episode (R9)."""
+    response.headers["ETag"] = IMMUTABLE_ETAG  # contacts never change (R19)
     return await service.get_contact(ctx, episode_id, contact_id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
@@ -23,9 +24,12 @@ KIND_HELP = "One of: " + ", ".join(DOCUMENT_KINDS)
 
 
 @router.get("/v1/documents/{document_id}", responses=problem_responses(404))
-async def get_document(document_id: uuid.UUID, ctx: Ctx) -> DocumentRead:
-    """A document's metadata (kind, filename, size, sha256, received_at)."""
-    return await service.get(ctx, document_id)
+async def get_document(document_id: uuid.UUID, response: Response, ctx: Ctx) -> DocumentRead:
+    """A document's metadata (kind, filename, size, sha256, received_at). Documents never
+    change, so the ETag is their content hash."""
+    document = await service.get(ctx, document_id)
+    response.headers["ETag"] = f'"{document.sha256}"'
+    return document
 
 
 @router.get(
@@ -39,17 +43,23 @@ async def get_document(document_id: uuid.UUID, ctx: Ctx) -> DocumentRead:
 async def get_document_content(document_id: uuid.UUID, ctx: Ctx) -> StreamingResponse:
     """The file as uploaded, streamed. Reading it is recorded in the audit trail."""
     document, stream = await service.content(ctx, document_id)
-    safe_name = "".join(c for c in document.filename if c.isalnum() or c in "._- ") or "document"
     return StreamingResponse(
         stream,
         media_type=document.content_type,
         headers={
             "Content-Length": str(document.size),
-            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "Content-Disposition": content_disposition(document.filename),
             "ETag": f'"{document.sha256}"',
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the real name as RFC 6266 `filename*`."""
+    fallback = "".join(c for c in filename if c.isascii() and (c.isalnum() or c in "._- "))
+    encoded = quote(filename, safe="")
+    return f"attachment; filename=\"{fallback or 'document'}\"; filename*=UTF-8''{encoded}"
 
 
 def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> None:

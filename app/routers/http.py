@@ -11,6 +11,9 @@ from app.pagination import Page, link_next
 
 T = TypeVar("T")
 
+# Records that never change once written (contacts, case notes) have one version.
+IMMUTABLE_ETAG = '"1"'
+
 
 def created(response: Response, request: Request, path: str) -> None:
     response.status_code = 201
@@ -30,9 +33,14 @@ def with_etag(response: Response, item: V) -> V:
     return item
 
 
-def page(request: Request, response: Response, result: tuple[list[T], str | None]) -> Page[T]:
+def page(
+    request: Request,
+    response: Response,
+    result: tuple[list[T], str | None],
+    position: str = "cursor",
+) -> Page[T]:
     items, next_cursor = result
-    link_next(request, response, next_cursor)
+    link_next(request, response, next_cursor, position)
     return Page[T](items=items, next_cursor=next_cursor)
 
 

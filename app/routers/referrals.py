@@ -90,11 +90,14 @@ async def withdraw_referral(
     referral_id: uuid.UUID,
     response: Response,
     ctx: Ctx,
-    body: WithdrawBody,
     if_match: IfMatch = None,
+    body: WithdrawBody | None = None,
 ) -> ReferralRead:
-    """Withdraw an open referral, with a reason (R1)."""
-    return with_etag(response, await service.withdraw(ctx, referral_id, body, if_match))
+    """Withdraw an open referral (R1), optionally with a reason. Its open matches are
+    withdrawn and any vacancy they held is freed; its panel work items close."""
+    return with_etag(
+        response, await service.withdraw(ctx, referral_id, body or WithdrawBody(), if_match)
+    )
 
 
 @router.post("/{referral_id}/close", responses=ACTION_ERRORS)

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import Ctx, Paging
+from app.deps import Ctx, IfMatch, Paging
 from app.domain.policy import DOCUMENT_KINDS
 from app.domain.work import WORK_STATES
 from app.pagination import Page, PageParams, decode_cursor
 from app.problems import ValidationFailed, problem_responses
-from app.routers.http import page
+from app.routers.http import page, with_etag
 from app.schemas.system import AuditEntryRead, EventRead, WorkItemRead
 from app.services import audit as audit_service
 from app.services import events as events_service
@@ -62,11 +62,13 @@ async def list_work(
     return page(request, response, await work_service.list_work(ctx, flt, paging))
 
 
-@router.post("/v1/work/{item_id}/acknowledge", responses=problem_responses(403, 404, 409))
-async def acknowledge_work_item(item_id: uuid.UUID, ctx: Ctx) -> WorkItemRead:
+@router.post("/v1/work/{item_id}/acknowledge", responses=problem_responses(403, 404, 409, 412))
+async def acknowledge_work_item(
+    item_id: uuid.UUID, response: Response, ctx: Ctx, if_match: IfMatch = None
+) -> WorkItemRead:
     """Close an item that only needs reading (an alert on a case note, a review record).
     Only its assignee may."""
-    return await work_service.acknowledge(ctx, item_id)
+    return with_etag(response, await work_service.acknowledge(ctx, item_id, if_match))
 
 
 @router.get("/v1/audit", responses=problem_responses(403))
@@ -98,9 +100,10 @@ async def list_events(
     ] = None,
 ) -> Page[EventRead]:
     """The change feed, in commit order. Poll with `after` = the last event id you saw."""
-    if after:
+    if after and paging.after is None:  # `cursor` (from a Link) wins over `after`
         paging = PageParams(limit=paging.limit, after=decode_cursor(after))
-    return page(request, response, await events_service.list_events(ctx, paging, type))
+    result = await events_service.list_events(ctx, paging, type)
+    return page(request, response, result, position="after")
 
 
 @router.get("/v1/policy", responses=problem_responses(403))

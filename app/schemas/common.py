@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
+from typing_extensions import TypedDict
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
@@ -28,9 +36,20 @@ class SubjectRef(BaseModel):
     id: uuid.UUID
 
 
+class AssigneeOut(TypedDict, total=False):
+    user: str
+    team: str
+
+
 class Assignee(BaseModel):
+    """Who owes a work item: `{"user": ...}` or `{"team": ...}`, never both."""
+
     user: str | None = None
     team: str | None = None
+
+    @model_serializer(mode="wrap", return_type=AssigneeOut)
+    def _only_the_owner(self, handler: SerializerFunctionWrapHandler) -> AssigneeOut:
+        return cast(AssigneeOut, {k: v for k, v in handler(self).items() if v is not None})
 
 
 class Reason(Input):

@@ -56,13 +56,16 @@ class PersonUpdate(PersonFields):
 
 
 class PersonUpsert(PersonFields):
-    """PUT by external id: the whole record as the other system holds it."""
+    """PUT by external id: the whole record as the other system holds it. `external_ids`
+    may be sent back as GET shows it: the path's id must agree, other systems' ids are
+    linked too."""
 
     given_name: Text
     family_name: Text
     date_of_birth: date
     cohort: Cohort
     team: Team
+    external_ids: dict[System, ExternalIdValue] = Field(default_factory=dict, max_length=20)
 
     _dob = field_validator("date_of_birth")(_check_dob)
 

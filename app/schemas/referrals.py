@@ -34,7 +34,7 @@ class ReferralUpdate(Input):
 
 
 class WithdrawBody(Input):
-    reason: Note
+    reason: Note | None = None
 
 
 class CloseBody(Input):

@@ -22,6 +22,7 @@ class WorkItemRead(BaseModel):
     state: Literal["upcoming", "due", "overdue"]
     created_at: datetime
     closed_at: datetime | None = None
+    version: int = 1
 
 
 class AuditEntryRead(Output):

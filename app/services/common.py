@@ -13,7 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
-from app.problems import NotFound, PreconditionFailed
+from app.problems import NotFound, PreconditionFailed, ValidationFailed
 
 if TYPE_CHECKING:
     from app.uow import UnitOfWork
@@ -29,6 +29,11 @@ async def fetch_page(
 ) -> tuple[Sequence[M], str | None]:
     """One keyset page ordered by `key` (a time-ordered id or a sequence)."""
     if page.after is not None:
+        if isinstance(page.after, uuid.UUID) != _uuid_keyed(key):
+            raise ValidationFailed(
+                "The cursor is not one this list gave out.",
+                errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+            )
         stmt = stmt.where(key > page.after)
     rows = (await session.exec(stmt.order_by(key).limit(page.limit + 1))).all()
     if len(rows) > page.limit:
@@ -36,6 +41,13 @@ async def fetch_page(
         last = rows[-1]
         return rows, encode_cursor(getattr(last, key.key))
     return rows, None
+
+
+def _uuid_keyed(key: Any) -> bool:
+    try:
+        return bool(key.type.python_type is uuid.UUID)
+    except NotImplementedError:
+        return False
 
 
 def etag_of(version: int) -> str:

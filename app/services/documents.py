@@ -73,10 +73,10 @@ async def upload(
 ) -> DocumentRead:
     """Store the content first (outside the transaction), then record the document with its
     audit entry and event; if the record can't be written the content is discarded."""
-    _check_kind(kind)
     async with ctx.uow() as uow:
         owner = await OWNERS[owner_type](uow, owner_id)
         ctx.principal.require(UPLOAD_OPERATION[owner_type])
+    _check_kind(kind)
     try:
         stored = await ctx.storage.save(source, max_bytes=ctx.settings.max_upload_bytes)
     except TooLarge:

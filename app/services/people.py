@@ -224,7 +224,13 @@ async def _upsert_once(
                 .where(col(ExternalId.external_id) == external_id)
             )
         ).first()
-        fields = body.model_dump()
+        fields = body.model_dump(exclude={"external_ids"})
+        others = {k: v for k, v in body.external_ids.items() if k != system}
+        if body.external_ids.get(system, external_id) != external_id:
+            raise ValidationFailed(
+                f"external_ids.{system} differs from the id in the path.",
+                errors=[{"loc": ["body", "external_ids", system], "msg": "differs from path"}],
+            )
         if link is None:
             person = Person(
                 **fields,
@@ -238,6 +244,8 @@ async def _upsert_once(
             uow.add(person)
             await uow.flush()
             await _claim_external(uow, person, system, external_id)
+            for other, value in others.items():
+                await _claim_external(uow, person, other, value)
             await uow.flush()
             read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
             uow.record(
@@ -250,6 +258,12 @@ async def _upsert_once(
             )
             return read, True
         person = await load_visible(uow, link.person_id, for_update=True)
+        known = {
+            e.system: e.external_id for e in (await _external_ids(uow, [person.id]))[person.id]
+        }
+        for other, value in others.items():
+            if other not in known:  # a known system keeps its id
+                await _claim_external(uow, person, other, value)
         changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
         if changed:
             before = snapshot(person)

@@ -17,7 +17,7 @@ from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
 from app.schemas.common import Assignee, SubjectRef
 from app.schemas.system import WorkItemRead
-from app.services.common import fetch_page
+from app.services.common import check_if_match, fetch_page
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class WorkFilter:
     rule: str | None = None
     kind: str | None = None
     subject_id: uuid.UUID | None = None
+
+
+def item_version(item: WorkItem) -> int:
+    """A work item changes once, when it closes: version 1 open, 2 closed (its ETag)."""
+    return 1 if item.closed_at is None else 2
 
 
 def to_read(item: WorkItem, now_state: str) -> WorkItemRead:
@@ -42,6 +47,7 @@ def to_read(item: WorkItem, now_state: str) -> WorkItemRead:
         state=now_state,
         created_at=item.created_at,
         closed_at=item.closed_at,
+        version=item_version(item),
     )
 
 
@@ -90,7 +96,7 @@ async def list_work(
         return [to_read(item, work_state(item.due_at, now)) for item in rows], next_cursor
 
 
-async def acknowledge(ctx: Context, item_id: uuid.UUID) -> WorkItemRead:
+async def acknowledge(ctx: Context, item_id: uuid.UUID, if_match: str | None) -> WorkItemRead:
     """Close an item that only needs reading (an alert, a review record): its assignee only."""
     async with ctx.uow() as uow:
         item = await uow.get(WorkItem, item_id, for_update=True)
@@ -113,6 +119,7 @@ async def acknowledge(ctx: Context, item_id: uuid.UUID) -> WorkItemRead:
                 f"A {item.kind} work item closes when its work is done, not by acknowledging it.",
                 rule="R18",
             )
+        check_if_match(if_match, item_version(item))
         if item.closed_at is not None:
             raise InvalidTransition("This work item is already closed.", rule="R18")
         item.closed_at = uow.now

@@ -105,3 +105,35 @@ async def test_upload_over_the_limit_is_413(api: Api) -> None:
     assert_problem(response, 413, "payload_too_large")
     listed = (await me.get(f"/v1/referrals/{referral['id']}/documents")).json()["items"]
     assert listed == []
+
+
+async def test_non_latin_filename_downloads_and_metadata_has_an_etag(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    uploaded = await me.post(
+        f"/v1/referrals/{referral['id']}/documents",
+        files={"file": ("计划 plan.pdf", b"%PDF", "application/pdf")},
+        data={"kind": "other"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    document = uploaded.json()
+    assert document["filename"] == "计划 plan.pdf"
+    content = await me.get(f"/v1/documents/{document['id']}/content")
+    assert content.status_code == 200 and content.content == b"%PDF"
+    disposition = content.headers["content-disposition"]
+    assert 'filename=" plan.pdf"' in disposition
+    assert "filename*=UTF-8''%E8%AE%A1%E5%88%92%20plan.pdf" in disposition
+    meta = await me.get(f"/v1/documents/{document['id']}")
+    assert meta.headers["etag"] == f'"{document["sha256"]}"'
+
+
+async def test_upload_checks_scope_and_role_before_the_kind(api: Api) -> None:
+    team = unique_team()
+    referral = await make_referral(api, team)
+    url = f"/v1/referrals/{referral['id']}/documents"
+    files = {"file": ("a.txt", b"a", "text/plain")}
+    outsider = api.as_("practitioner", teams=[unique_team()])
+    assert_problem(await outsider.post(url, files=files, data={"kind": "nope"}), 404, "not_found")
+    manager = api.as_("team_manager")
+    assert_problem(await manager.post(url, files=files, data={"kind": "nope"}), 403, "forbidden")

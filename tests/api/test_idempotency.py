@@ -64,3 +64,22 @@ async def test_invalid_key_is_422(api: Api) -> None:
 async def test_unauthenticated_post_with_key_is_401(api: Api) -> None:
     response = await api.http.post("/v1/people", json={}, headers={"Idempotency-Key": "k"})
     assert_problem(response, 401, "unauthenticated")
+
+
+async def test_upload_retry_with_the_same_key_replays_despite_a_new_boundary(api: Api) -> None:
+    from tests.api.test_referrals import make_referral
+
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    url = f"/v1/referrals/{referral['id']}/documents"
+    key = {"Idempotency-Key": f"up-{uuid.uuid4()}"}
+    files = {"file": ("plan.pdf", b"%PDF plan", "application/pdf")}
+    first = await me.post(url, files=files, data={"kind": "care_and_support_plan"}, headers=key)
+    assert first.status_code == 201, first.text
+    again = await me.post(url, files=files, data={"kind": "care_and_support_plan"}, headers=key)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    other = await me.post(url, files=files, data={"kind": "risk_assessment"}, headers=key)
+    assert_problem(other, 422, "idempotency_key_reused")
+    assert len((await me.get(url)).json()["items"]) == 1

@@ -192,3 +192,19 @@ async def test_r19_delete_is_405(api: Api) -> None:
     response = await me.http.delete(f"/v1/people/{person['id']}", headers=me.headers)
     assert_problem(response, 405, "method_not_allowed")
     assert (await me.get(f"/v1/people/{person['id']}")).status_code == 200
+
+
+async def test_upsert_accepts_external_ids_as_get_shows_them(api: Api) -> None:
+    team = unique_team()
+    sync = api.as_("integration")
+    mosaic_id = f"M{uuid.uuid4().hex[:10]}"
+    url = f"/v1/people/external/mosaic/{mosaic_id}"
+    first = await sync.put(url, json=person_body(team))
+    assert first.status_code == 201
+    body = {k: v for k, v in first.json().items() if k in person_body(team)}
+    lcs = f"L{uuid.uuid4().hex[:6]}"
+    again = await sync.put(url, json={**body, "external_ids": {"mosaic": mosaic_id, "lcs": lcs}})
+    assert again.status_code == 200, again.text
+    assert again.json()["external_ids"] == {"mosaic": mosaic_id, "lcs": lcs}
+    clash = await sync.put(url, json={**body, "external_ids": {"mosaic": "other"}})
+    assert_problem(clash, 422, "validation_error")

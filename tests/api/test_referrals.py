@@ -35,15 +35,21 @@ async def test_r1_planned_referral_submits_then_cannot_submit_again(api: Api) ->
     assert_problem(again, 409, "invalid_transition", rule="R1")
 
 
-async def test_r1_close_from_draft_is_refused_and_withdraw_needs_reason(api: Api) -> None:
+async def test_r1_close_from_draft_is_refused_and_withdraw_takes_an_optional_reason(
+    api: Api,
+) -> None:
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
     referral = await make_referral(api, team)
     url = f"/v1/referrals/{referral['id']}"
     assert_problem(await me.post(f"{url}/close"), 409, "invalid_transition", rule="R1")
-    assert_problem(await me.post(f"{url}/withdraw", json={}), 422, "validation_error")
+    assert_problem(await me.post(f"{url}/withdraw", json={"reason": ""}), 422, "validation_error")
     done = await me.post(f"{url}/withdraw", json={"reason": "Family found support"})
     assert done.status_code == 200 and done.json()["status"] == "withdrawn"
+    assert done.json()["withdrawn_reason"] == "Family found support"
+    bare = await make_referral(api, team)
+    plain = await me.post(f"/v1/referrals/{bare['id']}/withdraw")
+    assert plain.status_code == 200 and plain.json()["status"] == "withdrawn"
     assert_problem(await me.post(f"{url}/submit"), 409, "invalid_transition", rule="R1")
 
 
@@ -90,3 +96,21 @@ async def test_referral_scope_and_roles(api: Api) -> None:
     assert_problem(await officer.post(f"/v1/referrals/{referral['id']}/submit"), 403, "forbidden")
     listed = await officer.get("/v1/referrals", params={"person_id": referral["person_id"]})
     assert [r["id"] for r in listed.json()["items"]] == [referral["id"]]
+
+
+async def test_r2_domain_422_lists_errors_too(api: Api) -> None:
+    team = unique_team()
+    person = await make_person(api, team, cohort="adult", date_of_birth="1990-01-01")
+    me = api.as_("practitioner", teams=[team])
+    response = await me.post(
+        "/v1/referrals",
+        json={
+            "person_id": person["id"],
+            "urgency": "emergency",
+            "service": "supported_living",
+            "needs": "Tenancy",
+            "requested_start": "2026-12-01",
+        },
+    )
+    body = assert_problem(response, 422, "validation_error", rule="R2")
+    assert body["errors"] and body["errors"][0]["loc"] and body["errors"][0]["msg"]

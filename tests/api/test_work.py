@@ -68,7 +68,7 @@ async def test_r18_states_and_filters(api: Api) -> None:
         upcoming: "upcoming",
     }
     item = next(i for i in mine if i["id"] == upcoming)
-    assert item["assignee"] == {"user": me.sub, "team": None}
+    assert item["assignee"] == {"user": me.sub}
     assert item["rule"] == "R3" and item["subject"]["type"] == "person"
 
     only_late = (await me.get("/v1/work", params={"assignee": "me", "state": "overdue,due"})).json()
@@ -163,3 +163,60 @@ async def test_event_feed_in_order_with_cursor_and_team_scope(api: Api) -> None:
     outsider = api.as_("practitioner", teams=[unique_team()])
     theirs = (await outsider.get("/v1/events", params=params)).json()["items"]
     assert all(e["subject"]["id"] != person["id"] for e in theirs)
+
+
+async def test_acknowledge_honours_if_match_and_assignee_shows_only_the_owner(api: Api) -> None:
+    me = api.as_("support_worker", teams=[unique_team()])
+    item = await open_item(
+        api, kind="case_note_alert", rule="R10", due_at=datetime.now(UTC), user=me.sub
+    )
+    listed = (await me.get("/v1/work", params={"assignee": "me"})).json()["items"]
+    assert listed[0]["assignee"] == {"user": me.sub}
+    assert listed[0]["version"] == 1
+    stale = await me.post(f"/v1/work/{item}/acknowledge", headers={"If-Match": '"7"'})
+    assert_problem(stale, 412, "precondition_failed")
+    done = await me.post(f"/v1/work/{item}/acknowledge", headers={"If-Match": '"1"'})
+    assert done.status_code == 200 and done.headers["etag"] == '"2"'
+
+
+async def test_event_feed_link_moves_on(api: Api) -> None:
+    team = unique_team()
+    for _ in range(3):
+        await make_person(api, team)
+    admin = api.as_("admin")
+    first = await admin.get("/v1/events", params={"limit": 1})
+    seen = [first.json()["items"][0]["id"]]
+    link = first.headers["link"]
+    nxt = link[link.index("<") + 1 : link.index(">")]
+    assert "cursor=" not in nxt and "after=" in nxt
+    second = await admin.get(nxt)
+    assert second.json()["items"][0]["id"] != seen[0]
+    third = await admin.get(second.headers["link"].split(">")[0][1:])
+    assert third.json()["items"][0]["id"] not in {seen[0], second.json()["items"][0]["id"]}
+
+
+async def test_cursor_of_the_wrong_kind_or_too_big_is_422(api: Api) -> None:
+    from app.pagination import encode_cursor
+
+    admin = api.as_("admin")
+    assert_problem(
+        await admin.get("/v1/people", params={"cursor": encode_cursor(5)}), 422, "validation_error"
+    )
+    assert_problem(
+        await admin.get("/v1/events", params={"after": encode_cursor(uuid.uuid4())}),
+        422,
+        "validation_error",
+    )
+    huge = "eyJrIjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTl9"
+    assert_problem(await admin.get("/v1/events", params={"after": huge}), 422, "validation_error")
+
+
+async def test_nul_characters_are_never_a_500(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    from tests.support import person_body
+
+    created = await me.post("/v1/people", json=person_body(team, given_name="a\u0000b"))
+    assert created.status_code in (201, 422), created.text
+    listed = await me.get("/v1/people", params={"q": "a\u0000"})
+    assert listed.status_code in (200, 422), listed.text
