@@ -25,6 +25,7 @@ from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestCo
 from app.routers import (
     case_notes,
     casework,
+    contact_restrictions,
     documents,
     funding,
     matching,
@@ -33,6 +34,7 @@ from app.routers import (
     placements,
     providers,
     referrals,
+    reviews,
     service,
     supervision,
     support,
@@ -58,6 +60,8 @@ ROUTERS = (
     casework.router,
     case_notes.router,
     supervision.router,
+    reviews.router,
+    contact_restrictions.router,
 )
 
 DESCRIPTION = """\
@@ -196,6 +200,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("casework", "Casework episodes, contacts and the 10-contact checkpoint (R9)."),
                 ("case_notes", "Case notes on a person's record, with alerts (R10)."),
                 ("supervision", "Case supervision of support workers, every 4 or 8 weeks (R11)."),
+                (
+                    "reviews",
+                    "CLA, support plan and Shared Lives reviews, QA visits (R12-R15, R17).",
+                ),
+                ("contact_restrictions", "Restrictions of a child's contact (R16)."),
             )
         ],
     )

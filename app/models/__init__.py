@@ -13,6 +13,7 @@ from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
+from app.models.reviews import ContactRestriction, Review
 from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
 from app.models.work import WorkItem
 
@@ -21,6 +22,7 @@ __all__ = [
     "CaseNote",
     "CaseworkContact",
     "CaseworkEpisode",
+    "ContactRestriction",
     "Document",
     "Event",
     "EventCounter",
@@ -36,6 +38,7 @@ __all__ = [
     "Placement",
     "Provider",
     "Referral",
+    "Review",
     "Supervision",
     "SupportRequest",
     "Vacancy",

@@ -8,7 +8,8 @@ Registration point for reviews (R12-R14, R17, a later issue): `ON_CONFIRMED`. A 
 module appends an async hook taking the unit of work, the placement and its
 `ConfirmedPlacement` facts; it runs inside the confirmation's transaction, so the
 reviews it schedules commit with the placement or not at all. The same facts are the
-`placement.confirmed` event's data for consumers of the change feed.
+`placement.confirmed` event's data for consumers of the change feed. `ON_ENDED` hooks run
+inside an ending's transaction (reviews cancels the placement's scheduled reviews).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ SUBJECT = "placement"
 OnConfirmed = Callable[[UnitOfWork, Placement, ConfirmedPlacement], Awaitable[None]]
 # Hooks run when a placement is confirmed, in its transaction (reviews, R12-R14, R17).
 ON_CONFIRMED: list[OnConfirmed] = []
+OnEnded = Callable[[UnitOfWork, Placement], Awaitable[None]]
+# Hooks run when a placement ends, in its transaction (reviews cancels scheduled ones).
+ON_ENDED: list[OnEnded] = []
 
 _FOLLOW_UP_TITLES = {
     "funding_request_submitted": "Emergency placement: submit its funding request for sign-off",
@@ -287,6 +291,8 @@ async def end(
             after=read.model_dump(mode="json"),
             team=placement.team,
         )
+        for hook in ON_ENDED:
+            await hook(uow, placement)
         return read
 
 

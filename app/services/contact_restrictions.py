@@ -1,0 +1,143 @@
+"""Contact restrictions (R16, seed 002): restricting a child's contact is agreed with the
+placing authority first; in an emergency it may be imposed first, and the placing
+authority must then be notified within the policy's hours. An emergency restriction is a
+`contact_restriction_notify` work item for the placement's team until `notify`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from app.context import Context
+from app.domain.errors import InvalidTransition
+from app.domain.reviews import check_restriction, notify_by
+from app.ids import uuid7
+from app.models import ContactRestriction
+from app.pagination import PageParams
+from app.schemas.reviews import (
+    ContactRestrictionCreate,
+    ContactRestrictionNotify,
+    ContactRestrictionRead,
+)
+from app.services import placements
+from app.services.common import check_if_match, in_scope, scoped_page
+from app.uow import UnitOfWork
+
+SUBJECT = "contact_restriction"
+NOTIFY_WORK = "contact_restriction_notify"
+
+
+def to_read(row: ContactRestriction) -> ContactRestrictionRead:
+    return ContactRestrictionRead.model_validate(row)
+
+
+async def load_visible(
+    uow: UnitOfWork, restriction_id: uuid.UUID, *, for_update: bool = False
+) -> ContactRestriction:
+    row = await uow.get(ContactRestriction, restriction_id, for_update=for_update)
+    return in_scope(
+        uow.principal, row.team if row else None, row, "contact restriction", restriction_id
+    )
+
+
+async def create(
+    ctx: Context, placement_id: uuid.UUID, body: ContactRestrictionCreate
+) -> ContactRestrictionRead:
+    """R16: agreed first, or imposed first in an emergency with a deadline to notify."""
+    async with ctx.uow() as uow:
+        placement = await placements.load_visible(uow, placement_id)
+        ctx.principal.require("contact_restrictions.write")
+        if placement.status != "active":
+            raise InvalidTransition(
+                f"The placement is {placement.status}: its contact cannot be restricted.",
+                rule="R16",
+            )
+        check_restriction(body.emergency, body.agreed_with_placing_authority)
+        row = ContactRestriction(
+            id=uuid7(),
+            placement_id=placement.id,
+            person_id=placement.person_id,
+            team=placement.team,
+            description=body.text,
+            emergency=body.emergency,
+            agreed_with_placing_authority=body.agreed_with_placing_authority,
+            imposed_at=uow.now,
+            imposed_by=ctx.principal.sub,
+            notify_by=notify_by(uow.now, body.emergency, ctx.policy),
+            created_by=ctx.principal.sub,
+            created_at=uow.now,
+            updated_at=uow.now,
+        )
+        uow.add(row)
+        if row.notify_by is not None:
+            uow.open_work(
+                kind=NOTIFY_WORK,
+                rule="R16",
+                title="Emergency contact restriction: notify the placing authority",
+                subject_type=SUBJECT,
+                subject_id=row.id,
+                due_at=row.notify_by,
+                assignee_team=placement.team,
+                scope_team=placement.team,
+            )
+        await uow.flush()
+        read = to_read(row)
+        uow.record("imposed", SUBJECT, row.id, after=read.model_dump(mode="json"), team=row.team)
+        return read
+
+
+async def get(ctx: Context, restriction_id: uuid.UUID) -> ContactRestrictionRead:
+    async with ctx.uow() as uow:
+        return to_read(await load_visible(uow, restriction_id))
+
+
+async def list_for_placement(
+    ctx: Context, placement_id: uuid.UUID, page: PageParams
+) -> tuple[list[ContactRestrictionRead], str | None]:
+    async with ctx.uow() as uow:
+        placement = await placements.load_visible(uow, placement_id)
+        rows, next_cursor = await scoped_page(
+            uow, ContactRestriction, page, placement_id=placement.id
+        )
+        return [to_read(r) for r in rows], next_cursor
+
+
+async def notify(
+    ctx: Context,
+    restriction_id: uuid.UUID,
+    body: ContactRestrictionNotify | None,
+    if_match: str | None,
+) -> ContactRestrictionRead:
+    """R16: the placing authority has been told of an emergency restriction."""
+    async with ctx.uow() as uow:
+        row = await load_visible(uow, restriction_id, for_update=True)
+        ctx.principal.require("contact_restrictions.write")
+        check_if_match(if_match, row.version)
+        if not row.emergency:
+            raise InvalidTransition(
+                "This restriction was agreed with the placing authority first: there is "
+                "nothing to notify.",
+                rule="R16",
+            )
+        if row.notified_at is not None:
+            raise InvalidTransition(
+                "The placing authority has already been notified of this restriction.",
+                rule="R16",
+            )
+        row.notified_at = uow.now
+        row.notified_by = ctx.principal.sub
+        row.notification_notes = body.notes if body else None
+        uow.touch(row)
+        uow.add(row)
+        await uow.close_work(SUBJECT, row.id, kinds=[NOTIFY_WORK], reason="notified")
+        await uow.flush()
+        read = to_read(row)
+        uow.record(
+            "notified",
+            SUBJECT,
+            row.id,
+            before={"notified_at": None},
+            after=read.model_dump(mode="json"),
+            team=row.team,
+        )
+        return read

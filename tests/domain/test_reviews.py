@@ -1,0 +1,146 @@
+"""R12-R17 with pinned dates: what a confirmation schedules, the next review after one
+held (months clamped to month end), R15's next-date choice, R16's checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.domain.errors import InvalidInput, InvalidTransition
+from app.domain.policy import Policy
+from app.domain.reviews import (
+    REVIEW,
+    PlacingAuthorityAgreementRequired,
+    add_months,
+    check_held_on,
+    check_restriction,
+    choose_next,
+    next_due,
+    notify_by,
+    on_confirmation,
+)
+
+POLICY = Policy()
+START = date(2026, 12, 1)
+
+
+def kinds(cohort: str, service: str, external: bool = False) -> dict[str, date]:
+    return {
+        s.kind: s.due_on
+        for s in on_confirmation(
+            cohort=cohort, service=service, external=external, start=START, policy=POLICY
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 31), 3, date(2027, 4, 30)),
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+        (date(2027, 11, 30), 3, date(2028, 2, 29)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 10, 31), 12, date(2027, 10, 31)),
+    ],
+)
+def test_add_months_clamps_to_month_end(day: date, months: int, expected: date) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_r12_r13_child_in_residential_gets_cla_and_support_plan() -> None:
+    assert kinds("child", "residential") == {
+        "cla": date(2026, 12, 29),
+        "support_plan": date(2027, 1, 1),
+    }
+
+
+def test_r12_child_in_foster_care_gets_cla_only() -> None:
+    assert kinds("child", "foster_care") == {"cla": date(2026, 12, 29)}
+
+
+def test_r14_shared_lives_first_review_in_8_weeks() -> None:
+    assert kinds("adult", "shared_lives") == {"shared_lives": date(2027, 1, 26)}
+
+
+def test_r17_external_provider_gets_annual_qa_visit() -> None:
+    assert kinds("adult", "supported_living", external=True) == {"qa_visit": date(2027, 12, 1)}
+    assert kinds("adult", "supported_living") == {}
+    assert kinds("adult", "residential") == {}
+
+
+def test_policy_numbers_are_used() -> None:
+    policy = Policy(cla_first_review_days=20, shared_lives_first_review_weeks=4)
+    out = on_confirmation(
+        cohort="child", service="foster_care", external=False, start=START, policy=policy
+    )
+    assert [(s.kind, s.due_on, s.rule) for s in out] == [("cla", date(2026, 12, 21), "R12")]
+    assert next_due("cla", date(2027, 1, 31), Policy(cla_review_interval_months=2)) == date(
+        2027, 3, 31
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "held", "expected"),
+    [
+        ("cla", date(2027, 1, 31), date(2027, 4, 30)),
+        ("support_plan", date(2028, 1, 30), date(2028, 2, 29)),
+        ("shared_lives", date(2028, 2, 29), date(2029, 2, 28)),
+        ("qa_visit", date(2027, 5, 10), date(2028, 5, 10)),
+    ],
+)
+def test_next_due_after_held(kind: str, held: date, expected: date) -> None:
+    assert next_due(kind, held, POLICY) == expected
+
+
+def test_r15_next_review_earlier_allowed_later_needs_reason() -> None:
+    held = date(2027, 1, 31)
+    assert choose_next("cla", held, None, None, POLICY) == date(2027, 4, 30)
+    assert choose_next("cla", held, date(2027, 3, 1), None, POLICY) == date(2027, 3, 1)
+    assert choose_next("cla", held, date(2027, 4, 30), None, POLICY) == date(2027, 4, 30)
+    with pytest.raises(InvalidInput) as refused:
+        choose_next("cla", held, date(2027, 5, 1), None, POLICY)
+    assert refused.value.rule == "R15" and refused.value.status == 422
+    with pytest.raises(InvalidInput):
+        choose_next("cla", held, date(2027, 5, 1), "  ", POLICY)
+    assert choose_next("cla", held, date(2027, 5, 1), "IRO on leave", POLICY) == date(2027, 5, 1)
+    with pytest.raises(InvalidInput):
+        choose_next("cla", held, held, None, POLICY)
+
+
+def test_r15_held_on_not_in_future() -> None:
+    check_held_on(date(2027, 1, 1), date(2027, 1, 1))
+    with pytest.raises(InvalidInput):
+        check_held_on(date(2027, 1, 2), date(2027, 1, 1))
+
+
+def test_r15_review_states() -> None:
+    assert REVIEW.transition("scheduled", "record") == "held"
+    assert REVIEW.transition("scheduled", "cancel") == "cancelled"
+    for state in ("held", "cancelled"):
+        with pytest.raises(InvalidTransition) as refused:
+            REVIEW.transition(state, "record")
+        assert refused.value.rule == "R15"
+    assert REVIEW.states == {"scheduled", "held", "cancelled"}
+
+
+def test_r16_agreed_or_emergency() -> None:
+    check_restriction(emergency=False, agreed_with_placing_authority=True)
+    check_restriction(emergency=True, agreed_with_placing_authority=False)
+    with pytest.raises(PlacingAuthorityAgreementRequired) as refused:
+        check_restriction(emergency=False, agreed_with_placing_authority=False)
+    assert (refused.value.code, refused.value.rule) == (
+        "placing_authority_agreement_required",
+        "R16",
+    )
+
+
+def test_r16_notify_by_24_hours_after_an_emergency() -> None:
+    imposed = datetime(2027, 3, 27, 22, 30, tzinfo=UTC)
+    assert notify_by(imposed, True, POLICY) == datetime(2027, 3, 28, 22, 30, tzinfo=UTC)
+    assert notify_by(imposed, False, POLICY) is None
+    assert notify_by(imposed, True, Policy(contact_restriction_notify_hours=48)) == datetime(
+        2027, 3, 29, 22, 30, tzinfo=UTC
+    )
