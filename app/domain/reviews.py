@@ -137,9 +137,16 @@ def choose_next(
     return requested
 
 
-def check_held_on(held_on: date, today: date) -> None:
+def check_held_on(held_on: date, today: date, placement_start: date) -> None:
+    """R15: a review is recorded once held: not in the future, nor before the placement."""
     if held_on > today:
         raise InvalidInput("held_on cannot be in the future.", rule="R15", loc=("body", "held_on"))
+    if held_on < placement_start:
+        raise InvalidInput(
+            "held_on cannot be before the placement's start date.",
+            rule="R15",
+            loc=("body", "held_on"),
+        )
 
 
 def check_restriction(emergency: bool, agreed_with_placing_authority: bool) -> None:

@@ -25,6 +25,20 @@ class S27Considerations(Input):
     needs_changed_notes: LongText | None = None
 
 
+class ParticipantRef(Input):
+    """A participant named explicitly: a user (`user_id`, a token subject) or a person
+    without an account (`name`), not both."""
+
+    user_id: Text | None = None
+    name: Text | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ParticipantRef:
+        if (self.user_id is None) == (self.name is None):
+            raise ValueError("give user_id or name")
+        return self
+
+
 class NewAction(Input):
     description: LongText
     owner: Text
@@ -32,11 +46,13 @@ class NewAction(Input):
 
 
 class ReviewRecord(Input):
-    """R15: what a held review records. `participants` are user ids (each gets the record
-    as a work item until acknowledged) or names of people without an account."""
+    """R15: what a held review records. Each participant is a user id (a string without
+    spaces, or `{"user_id": ...}`), who gets the record as a `review_record` work item until
+    acknowledged, or the name of someone without an account (a string with a space, or
+    `{"name": ...}`)."""
 
     held_on: date
-    participants: list[Text] = Field(min_length=1, max_length=50)
+    participants: list[Text | ParticipantRef] = Field(min_length=1, max_length=50)
     placement_agreement_met: Met
     care_and_support_plan_met: Met
     s27: S27Considerations
@@ -52,6 +68,18 @@ class ReviewRecord(Input):
     )
     next_review_reason: LongText | None = None
     notes: LongText | None = None
+
+    def participant_user_ids(self) -> list[str]:
+        """The participants who are users, each once, in the order given."""
+        out: list[str] = []
+        for p in self.participants:
+            if isinstance(p, ParticipantRef):
+                user = p.user_id
+            else:
+                user = p if not any(c.isspace() for c in p) else None
+            if user is not None and user not in out:
+                out.append(user)
+        return out
 
 
 class ExtraReview(Input):

@@ -177,9 +177,9 @@ async def record(
         check_if_match(if_match, review.version)
         before = review.status
         review.status = REVIEW.transition(before, "record")
-        check_held_on(body.held_on, local_date(uow.now))
         placement = await uow.get(Placement, review.placement_id, for_update=True)
         assert placement is not None  # a foreign key keeps it
+        check_held_on(body.held_on, local_date(uow.now), placement.start_date)
         next_on = choose_next(
             review.kind, body.held_on, body.next_review_on, body.next_review_reason, ctx.policy
         )
@@ -195,9 +195,7 @@ async def record(
             review.next_review_id = following.id
             await uow.flush()
             _recorded(uow, "scheduled", following)
-        for participant in dict.fromkeys(body.participants):
-            if not _is_user_id(participant):
-                continue
+        for participant in body.participant_user_ids():
             uow.open_work(
                 kind=RECORD_WORK,
                 rule="R15",
@@ -219,11 +217,6 @@ async def record(
             team=review.team,
         )
         return read
-
-
-def _is_user_id(participant: str) -> bool:
-    """A participant given as a user id (a token `sub`: no spaces) rather than a name."""
-    return " " not in participant.strip()
 
 
 async def request_extra(ctx: Context, placement_id: uuid.UUID, body: ExtraReview) -> ReviewRead:

@@ -174,7 +174,13 @@ async def test_r15_next_review_earlier_allowed_later_needs_reason(api: Api) -> N
     url = f"/v1/reviews/{cla['id']}/record"
     later = record_body("2026-01-31", ["Ann Smith"], next_review_on="2026-05-15")
     assert_problem(await reviewer.post(url, json=later), 422, "validation_error", "R15")
-    for bad in ({"held_on": "2999-01-01"}, {"participants": []}, {"s27": {}}):
+    for bad in (
+        {"held_on": "2999-01-01"},
+        {"held_on": "2025-11-30"},
+        {"participants": []},
+        {"participants": [{"user_id": "u1", "name": "Both"}]},
+        {"s27": {}},
+    ):
         assert (await reviewer.post(url, json={**later, **bad})).status_code == 422
     later["next_review_reason"] = "IRO on leave in April"
     recorded = await reviewer.post(url, json=later)
@@ -186,6 +192,12 @@ async def test_r15_next_review_earlier_allowed_later_needs_reason(api: Api) -> N
     assert again.status_code == 200, again.text
     third = (await reviewer.get(f"/v1/reviews/{again.json()['next_review_id']}")).json()
     assert third["due_on"] == "2026-03-01"
+    # Participants named explicitly: a user gets the record, a name does not.
+    iro = api.as_("reviewer")
+    named = record_body("2026-02-20", [{"user_id": iro.sub}, {"name": "Mum"}, iro.sub])
+    assert (await reviewer.post(f"/v1/reviews/{third['id']}/record", json=named)).status_code == 200
+    sent = await iro.get("/v1/work", params={"assignee": "me", "kind": "review_record"})
+    assert [i["subject"]["id"] for i in sent.json()["items"]] == [third["id"]]
     # No work item for a participant given by name.
     work = await api.as_("admin").get(
         "/v1/work", params={"kind": "review_record", "subject_id": cla["id"]}

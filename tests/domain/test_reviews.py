@@ -111,9 +111,13 @@ def test_r15_next_review_earlier_allowed_later_needs_reason() -> None:
 
 
 def test_r15_held_on_not_in_future() -> None:
-    check_held_on(date(2027, 1, 1), date(2027, 1, 1))
+    start = date(2026, 12, 1)
+    check_held_on(date(2027, 1, 1), date(2027, 1, 1), start)
+    check_held_on(start, date(2027, 1, 1), start)
     with pytest.raises(InvalidInput):
-        check_held_on(date(2027, 1, 2), date(2027, 1, 1))
+        check_held_on(date(2027, 1, 2), date(2027, 1, 1), start)
+    with pytest.raises(InvalidInput):
+        check_held_on(date(2026, 11, 30), date(2027, 1, 1), start)
 
 
 def test_r15_review_states() -> None:
