@@ -84,6 +84,34 @@ def interval_months(kind: str, policy: Policy) -> int:
     }[kind]
 
 
+class ReviewNotApplicable(DomainError):
+    code = "review_kind_not_applicable"
+    rule = "R14"
+    title = "That kind of review does not apply to this placement"
+
+
+def applicable_kinds(*, cohort: str, service: str) -> frozenset[str]:
+    """The kinds of review a placement can have: CLA for a child in foster or residential
+    care (R12), support plan for a child in a residential home (R13), Shared Lives (R14);
+    a QA visit for any placement (R17: the placements manager may ask for an extra one)."""
+    kinds = {"qa_visit"}
+    if cohort == "child" and service in ("residential", "foster_care"):
+        kinds.add("cla")
+    if cohort == "child" and service == "residential":
+        kinds.add("support_plan")
+    if service == "shared_lives":
+        kinds.add("shared_lives")
+    return frozenset(kinds)
+
+
+def check_applicable(kind: str, *, cohort: str, service: str) -> None:
+    if kind not in applicable_kinds(cohort=cohort, service=service):
+        raise ReviewNotApplicable(
+            f"A {kind} review does not apply to a {cohort}'s {service} placement.",
+            rule=KIND_RULES[kind],
+        )
+
+
 def on_confirmation(
     *, cohort: str, service: str, external: bool, start: date, policy: Policy
 ) -> list[Scheduled]:
@@ -159,8 +187,11 @@ def check_restriction(emergency: bool, agreed_with_placing_authority: bool) -> N
         )
 
 
-def notify_by(imposed_at: datetime, emergency: bool, policy: Policy) -> datetime | None:
-    """R16: an emergency restriction's placing authority is told within the policy's hours."""
-    if not emergency:
+def notify_by(
+    imposed_at: datetime, emergency: bool, agreed_with_placing_authority: bool, policy: Policy
+) -> datetime | None:
+    """R16: a restriction imposed first in an emergency (not yet agreed) is notified to the
+    placing authority within the policy's hours; an agreed one needs no notification."""
+    if not emergency or agreed_with_placing_authority:
         return None
     return imposed_at + timedelta(hours=policy.contact_restriction_notify_hours)

@@ -63,7 +63,9 @@ async def create(
             agreed_with_placing_authority=body.agreed_with_placing_authority,
             imposed_at=uow.now,
             imposed_by=ctx.principal.sub,
-            notify_by=notify_by(uow.now, body.emergency, ctx.policy),
+            notify_by=notify_by(
+                uow.now, body.emergency, body.agreed_with_placing_authority, ctx.policy
+            ),
             created_by=ctx.principal.sub,
             created_at=uow.now,
             updated_at=uow.now,
@@ -113,10 +115,10 @@ async def notify(
         row = await load_visible(uow, restriction_id, for_update=True)
         ctx.principal.require("contact_restrictions.write")
         check_if_match(if_match, row.version)
-        if not row.emergency:
+        if row.notify_by is None:
             raise InvalidTransition(
-                "This restriction was agreed with the placing authority first: there is "
-                "nothing to notify.",
+                "This restriction was agreed with the placing authority: there is nothing "
+                "to notify.",
                 rule="R16",
             )
         if row.notified_at is not None:

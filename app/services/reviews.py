@@ -25,13 +25,14 @@ from app.domain.reviews import (
     KIND_TITLES,
     REVIEW,
     PlacementEnded,
+    check_applicable,
     check_held_on,
     choose_next,
     on_confirmation,
 )
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
-from app.models import Placement, Review
+from app.models import Person, Placement, Provider, Review
 from app.pagination import PageParams
 from app.schemas.reviews import ExtraReview, ReviewRead, ReviewRecord
 from app.services import placements
@@ -232,6 +233,10 @@ async def request_extra(ctx: Context, placement_id: uuid.UUID, body: ExtraReview
                 f"The placement is {placement.status}: no further reviews can be requested.",
                 rule=KIND_RULES[body.kind],
             )
+        person = await uow.get(Person, placement.person_id)
+        provider = await uow.get(Provider, placement.provider_id)
+        assert person is not None and provider is not None  # foreign keys keep them
+        check_applicable(body.kind, cohort=person.cohort, service=provider.service)
         if body.due_on < local_date(uow.now):
             raise InvalidInput(
                 "An extra review cannot be due in the past.",

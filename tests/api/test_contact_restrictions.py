@@ -42,6 +42,22 @@ async def test_r16_non_emergency_needs_placing_authority_agreement(api: Api) -> 
     listed = await worker.get(url)
     assert [r["id"] for r in listed.json()["items"]] == [row["id"]]
     assert_problem(await worker.post(url, json={"emergency": True}), 422, "validation_error")
+    # Emergency but already agreed: nothing to notify.
+    agreed = await worker.post(
+        url,
+        json={
+            "description": "Agreed by phone.",
+            "emergency": True,
+            "agreed_with_placing_authority": True,
+        },
+    )
+    assert agreed.status_code == 201 and agreed.json()["notify_by"] is None
+    assert_problem(
+        await worker.post(f"/v1/contact-restrictions/{agreed.json()['id']}/notify"),
+        409,
+        "invalid_transition",
+        "R16",
+    )
 
 
 async def test_r16_emergency_imposed_first_then_notified_within_24_hours(api: Api) -> None:

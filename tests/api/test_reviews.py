@@ -256,6 +256,8 @@ async def test_r14_r17_extra_reviews_and_roles(api: Api) -> None:
     for role in ("placements_officer", "support_worker"):
         assert_problem(await api.as_(role, teams=[team]).post(url, json=body), 403, "forbidden")
     assert (await api.as_("reviewer").post(url, json=body)).status_code == 201
+    cla = {**body, "kind": "cla"}
+    assert_problem(await practitioner.post(url, json=cla), 409, "review_kind_not_applicable", "R12")
     past = {**body, "due_on": "2020-01-01"}
     assert_problem(await practitioner.post(url, json=past), 422, "validation_error", "R14")
     assert (await practitioner.post(url, json={**body, "reason": ""})).status_code == 422

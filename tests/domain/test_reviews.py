@@ -12,7 +12,10 @@ from app.domain.policy import Policy
 from app.domain.reviews import (
     REVIEW,
     PlacingAuthorityAgreementRequired,
+    ReviewNotApplicable,
     add_months,
+    applicable_kinds,
+    check_applicable,
     check_held_on,
     check_restriction,
     choose_next,
@@ -143,8 +146,22 @@ def test_r16_agreed_or_emergency() -> None:
 
 def test_r16_notify_by_24_hours_after_an_emergency() -> None:
     imposed = datetime(2027, 3, 27, 22, 30, tzinfo=UTC)
-    assert notify_by(imposed, True, POLICY) == datetime(2027, 3, 28, 22, 30, tzinfo=UTC)
-    assert notify_by(imposed, False, POLICY) is None
-    assert notify_by(imposed, True, Policy(contact_restriction_notify_hours=48)) == datetime(
-        2027, 3, 29, 22, 30, tzinfo=UTC
-    )
+    assert notify_by(imposed, True, False, POLICY) == datetime(2027, 3, 28, 22, 30, tzinfo=UTC)
+    assert notify_by(imposed, False, True, POLICY) is None
+    assert notify_by(imposed, True, True, POLICY) is None
+    policy = Policy(contact_restriction_notify_hours=48)
+    assert notify_by(imposed, True, False, policy) == datetime(2027, 3, 29, 22, 30, tzinfo=UTC)
+
+
+def test_extra_review_kinds_must_apply() -> None:
+    assert applicable_kinds(cohort="child", service="residential") == {
+        "cla",
+        "support_plan",
+        "qa_visit",
+    }
+    assert applicable_kinds(cohort="adult", service="shared_lives") == {"shared_lives", "qa_visit"}
+    assert applicable_kinds(cohort="adult", service="supported_living") == {"qa_visit"}
+    check_applicable("qa_visit", cohort="adult", service="supported_living")
+    with pytest.raises(ReviewNotApplicable) as refused:
+        check_applicable("cla", cohort="adult", service="shared_lives")
+    assert (refused.value.code, refused.value.rule) == ("review_kind_not_applicable", "R12")
