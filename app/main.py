@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -36,8 +39,10 @@ from app.routers import (
     service,
     supervision,
     support,
+    webhooks,
     work,
 )
+from app.services.webhook_dispatch import Dispatcher, run_forever
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -58,6 +63,7 @@ ROUTERS = (
     casework.router,
     case_notes.router,
     supervision.router,
+    webhooks.router,
 )
 
 DESCRIPTION = """\
@@ -82,14 +88,28 @@ def create_app(
     *,
     clock: Callable[[], datetime] = system_clock,
     schema: str | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
+    """`webhook_transport` replaces the network under webhook deliveries (tests pass an
+    `httpx.MockTransport`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        task: asyncio.Task[None] | None = None
+        async with httpx.AsyncClient(transport=webhook_transport) as client:
+            if settings.webhooks_dispatch:
+                dispatcher = Dispatcher(app.state.sessionmaker, client, clock=clock)
+                task = asyncio.create_task(run_forever(dispatcher, settings.webhooks_poll_seconds))
+            try:
+                yield
+            finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         await engine.dispose()
 
     app = FastAPI(
@@ -196,6 +216,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("casework", "Casework episodes, contacts and the 10-contact checkpoint (R9)."),
                 ("case_notes", "Case notes on a person's record, with alerts (R10)."),
                 ("supervision", "Case supervision of support workers, every 4 or 8 weeks (R11)."),
+                ("webhooks", "Signed deliveries of change-feed events to your endpoints (admin)."),
             )
         ],
     )

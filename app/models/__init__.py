@@ -14,6 +14,7 @@ from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
 from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
+from app.models.webhooks import Webhook, WebhookDelivery
 from app.models.work import WorkItem
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "Supervision",
     "SupportRequest",
     "Vacancy",
+    "Webhook",
+    "WebhookDelivery",
     "WorkItem",
     "metadata",
 ]
