@@ -3,6 +3,7 @@ receiver (no network; every target is a loopback URL)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,10 @@ from typing import Any
 import httpx
 
 from app.domain.webhooks import verify
+from app.main import create_app
 from app.pagination import decode_cursor
 from app.services.webhook_dispatch import Dispatcher, PassResult
+from tests.conftest import Backend, settings_for
 from tests.support import Api, Caller, assert_problem, make_person, make_provider, unique_team
 
 ADMIN_ONLY_ROLES = ("placements_manager", "integration", "practitioner", "team_manager")
@@ -306,5 +309,59 @@ async def test_unreachable_receiver_is_a_failed_attempt(api: Api) -> None:
         [delivery] = await deliveries(admin, hook)
         assert delivery["status"] == "failed" and delivery["last_status_code"] is None
         assert delivery["last_error"] == "request failed: ConnectError"
+    finally:
+        await switch_off(admin, hook)
+
+
+async def test_two_dispatchers_at_once_deliver_each_event_once(api: Api) -> None:
+    """Two processes' passes side by side: each claims different rows (SKIP LOCKED on
+    PostgreSQL, serialised writers on SQLite), so nothing is enqueued or sent twice."""
+    admin = api.as_("admin")
+    hook = await create_hook(admin, event_types=["person.created"])
+    receiver = Receiver(hook)
+    clock = Clock()
+    try:
+        team = unique_team()
+        people = [await make_person(api, team) for _ in range(6)]
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as one,
+            httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as two,
+        ):
+            sessionmaker = api.app.state.sessionmaker
+            first = Dispatcher(sessionmaker, one, clock=clock)
+            second = Dispatcher(sessionmaker, two, clock=clock)
+            for _ in range(3):
+                await asyncio.gather(first.run_once(), second.run_once())
+        got = sorted(m["subject"]["id"] for m in receiver.received)
+        assert got == sorted(p["id"] for p in people)
+        rows = await deliveries(admin, hook)
+        assert len(rows) == 6 and {d["status"] for d in rows} == {"succeeded"}
+        assert {d["attempts"] for d in rows} == {1}
+    finally:
+        await switch_off(admin, hook)
+
+
+async def test_the_app_runs_the_dispatcher_in_its_lifespan(api: Api, backend: Backend) -> None:
+    admin = api.as_("admin")
+    hook = await create_hook(admin, event_types=["person.created"])
+    receiver = Receiver(hook)
+    try:
+        person = await make_person(api, unique_team())
+        app = create_app(
+            settings_for(backend, webhooks_dispatch=True, webhooks_poll_seconds=0.05),
+            schema=backend.schema,
+            webhook_transport=httpx.MockTransport(receiver),
+        )
+        async with app.router.lifespan_context(app):
+            for _ in range(200):
+                if receiver.received:
+                    break
+                await asyncio.sleep(0.05)
+        assert [m["subject"]["id"] for m in receiver.received] == [person["id"]]
+        off = create_app(settings_for(backend, webhooks_dispatch=False), schema=backend.schema)
+        await make_person(api, unique_team())
+        async with off.router.lifespan_context(off):
+            await asyncio.sleep(0.2)
+        assert len(receiver.received) == 1
     finally:
         await switch_off(admin, hook)
