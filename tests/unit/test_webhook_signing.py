@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from app.domain.webhooks import (
     verify,
     wants,
 )
+from app.logging import configure_logging
 
 # The test vector published with the Standard Webhooks reference libraries.
 VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -106,3 +108,10 @@ def test_retry_schedule() -> None:
         timedelta(hours=6),
     ]
     assert next_wait(MAX_ATTEMPTS) is None
+
+
+def test_http_client_logs_never_carry_webhook_urls() -> None:
+    configure_logging("debug")
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("httpcore").getEffectiveLevel() >= logging.WARNING
+    configure_logging("info")
