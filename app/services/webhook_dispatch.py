@@ -176,7 +176,15 @@ class Dispatcher:
             elif outcome == "dead":
                 result.dead += 1
 
-        await asyncio.gather(*(run(job) for job in jobs))
+        outcomes = await asyncio.gather(*(run(job) for job in jobs), return_exceptions=True)
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                # Its lease runs out and it is tried again; the attempt is not counted.
+                log.warning(
+                    "webhook.delivery_not_recorded",
+                    delivery_id=str(job.delivery_id),
+                    error=type(outcome).__name__,
+                )
 
     async def _claim(self) -> list[_Job]:
         now = self.clock()
