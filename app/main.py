@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -38,8 +41,10 @@ from app.routers import (
     service,
     supervision,
     support,
+    webhooks,
     work,
 )
+from app.services.webhook_dispatch import Dispatcher, run_forever
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
 
@@ -62,6 +67,7 @@ ROUTERS = (
     supervision.router,
     reviews.router,
     contact_restrictions.router,
+    webhooks.router,
 )
 
 DESCRIPTION = """\
@@ -86,14 +92,28 @@ def create_app(
     *,
     clock: Callable[[], datetime] = system_clock,
     schema: str | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
+    """`webhook_transport` replaces the network under webhook deliveries (tests pass an
+    `httpx.MockTransport`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        task: asyncio.Task[None] | None = None
+        async with httpx.AsyncClient(transport=webhook_transport) as client:
+            if settings.webhooks_dispatch:
+                dispatcher = Dispatcher(app.state.sessionmaker, client, clock=clock)
+                task = asyncio.create_task(run_forever(dispatcher, settings.webhooks_poll_seconds))
+            try:
+                yield
+            finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         await engine.dispose()
 
     app = FastAPI(
@@ -205,6 +225,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "CLA, support plan and Shared Lives reviews, QA visits (R12-R15, R17).",
                 ),
                 ("contact_restrictions", "Restrictions of a child's contact (R16)."),
+                ("webhooks", "Signed deliveries of change-feed events to your endpoints (admin)."),
             )
         ],
     )

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, gt=0)
     # Browser front ends served from other origins (JSON list), e.g. ["https://portal.example"].
     cors_origins: list[str] = Field(default_factory=list)
+    # Webhooks: run the delivery loop in this process, and how often it looks for work.
+    webhooks_dispatch: bool = True
+    webhooks_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @field_validator("database_url")
     @classmethod

@@ -15,6 +15,7 @@ from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
 from app.models.reviews import ContactRestriction, Review
 from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
+from app.models.webhooks import Webhook, WebhookDelivery
 from app.models.work import WorkItem
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "Supervision",
     "SupportRequest",
     "Vacancy",
+    "Webhook",
+    "WebhookDelivery",
     "WorkItem",
     "metadata",
 ]
