@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 
 from app.context import Context
-from app.domain.errors import InvalidTransition
+from app.domain.errors import DomainError, InvalidTransition
 from app.domain.reviews import check_restriction, notify_by
 from app.ids import uuid7
-from app.models import ContactRestriction
+from app.models import ContactRestriction, Person
 from app.pagination import PageParams
 from app.schemas.reviews import (
     ContactRestrictionCreate,
@@ -51,6 +51,13 @@ async def create(
             raise InvalidTransition(
                 f"The placement is {placement.status}: its contact cannot be restricted.",
                 rule="R16",
+            )
+        person = await uow.get(Person, placement.person_id)
+        if person is None or person.cohort != "child":
+            raise DomainError(
+                "Contact restrictions are for a child's family contact (R16, seed 002).",
+                rule="R16",
+                code="contact_restriction_not_applicable",
             )
         check_restriction(body.emergency, body.agreed_with_placing_authority)
         row = ContactRestriction(

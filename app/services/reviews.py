@@ -123,24 +123,34 @@ async def schedule_on_confirmation(
         _recorded(uow, "scheduled", review)
 
 
-async def cancel_on_end(uow: UnitOfWork, placement: Placement) -> None:
-    """ON_ENDED hook: an ended placement's scheduled reviews are cancelled, their work
-    items closed."""
-    rows = await uow.session.exec(
+async def _cancel_scheduled(
+    uow: UnitOfWork, placement: Placement, reason: str, *, kind: str | None = None
+) -> None:
+    """Cancel a placement's scheduled reviews (of one kind's regular schedule, or all) and
+    close their work items."""
+    stmt = (
         select(Review)
         .where(col(Review.placement_id) == placement.id)
         .where(col(Review.status) == "scheduled")
-        .with_for_update()
     )
+    if kind is not None:
+        stmt = stmt.where(col(Review.kind) == kind).where(col(Review.extra).is_(False))
+    rows = await uow.session.exec(stmt.with_for_update())
     for review in rows.all():
         review.status = REVIEW.transition(review.status, "cancel")
         review.cancelled_at = uow.now
-        review.cancelled_reason = "placement_ended"
+        review.cancelled_reason = reason
         uow.touch(review)
         uow.add(review)
-        await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason="placement_ended")
+        await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason=reason)
         await uow.flush()
         _recorded(uow, "cancelled", review)
+
+
+async def cancel_on_end(uow: UnitOfWork, placement: Placement) -> None:
+    """ON_ENDED hook: an ended placement's scheduled reviews are cancelled, their work
+    items closed."""
+    await _cancel_scheduled(uow, placement, "placement_ended")
 
 
 placements.ON_CONFIRMED.append(schedule_on_confirmation)
@@ -192,6 +202,10 @@ async def record(
         uow.add(review)
         await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason="held")
         if placement.status == "active":
+            # The cycle runs from the date the last review was held (R12, R14): a review
+            # held now, extra or not, supersedes the regular one still scheduled.
+            await uow.flush()
+            await _cancel_scheduled(uow, placement, "superseded", kind=review.kind)
             following = _schedule(uow, placement, review.kind, next_on, previous=review)
             review.next_review_id = following.id
             await uow.flush()

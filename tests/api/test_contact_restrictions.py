@@ -133,3 +133,13 @@ async def test_r16_ended_placement_cannot_be_restricted(api: Api) -> None:
         json={"description": "x", "emergency": True},
     )
     assert_problem(response, 409, "invalid_transition", "R16")
+
+
+async def test_r16_restrictions_are_for_a_childs_contact(api: Api) -> None:
+    team = unique_team()
+    placement = await placed(api, team, service="shared_lives", cohort="adult")
+    response = await api.as_("practitioner", teams=[team]).post(
+        f"/v1/placements/{placement['id']}/contact-restrictions",
+        json={"description": "No visits from a neighbour.", "emergency": True},
+    )
+    assert_problem(response, 409, "contact_restriction_not_applicable", rule="R16")

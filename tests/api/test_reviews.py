@@ -293,3 +293,29 @@ async def test_ending_a_placement_cancels_its_scheduled_reviews(api: Api) -> Non
         409,
         "placement_ended",
     )
+
+
+async def test_r14_a_held_extra_review_restarts_the_yearly_cycle_once(api: Api) -> None:
+    team = unique_team()
+    placement = await placed(api, team, service="shared_lives", cohort="adult")
+    reviewer = api.as_("reviewer")
+    [first] = await reviews_of(api, placement["id"], status="scheduled")
+    held = await reviewer.post(
+        f"/v1/reviews/{first['id']}/record", json=record_body("2026-01-20", ["Host family"])
+    )
+    assert held.status_code == 200, held.text
+    extra = await api.as_("practitioner", teams=[team]).post(
+        f"/v1/placements/{placement['id']}/reviews",
+        json={"kind": "shared_lives", "due_on": "2030-01-01", "reason": "Host is ill."},
+    )
+    assert extra.status_code == 201, extra.text
+    recorded = await reviewer.post(
+        f"/v1/reviews/{extra.json()['id']}/record", json=record_body("2026-03-10", ["Host family"])
+    )
+    assert recorded.status_code == 200, recorded.text
+    scheduled = await reviews_of(api, placement["id"], status="scheduled")
+    assert [(r["kind"], r["due_on"]) for r in scheduled] == [("shared_lives", "2027-03-10")]
+    superseded = await reviews_of(api, placement["id"], status="cancelled")
+    assert [r["due_on"] for r in superseded] == ["2027-01-20"]
+    owed = await reviewer.get("/v1/work", params={"team": team, "rule": "R14"})
+    assert [i["subject"]["id"] for i in owed.json()["items"]] == [scheduled[0]["id"]]
