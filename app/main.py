@@ -26,10 +26,12 @@ from app.domain.calendar import WorkingCalendar
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.routers import (
+    audit,
     case_notes,
     casework,
     contact_restrictions,
     documents,
+    events,
     funding,
     matching,
     panels,
@@ -38,9 +40,9 @@ from app.routers import (
     providers,
     referrals,
     reviews,
-    service,
     supervision,
     support,
+    system,
     webhooks,
     work,
 )
@@ -51,7 +53,7 @@ from app.storage import LocalStorage
 API_VERSION = "1.0.0"
 
 ROUTERS = (
-    service.router,
+    system.router,
     people.router,
     providers.router,
     referrals.router,
@@ -61,6 +63,8 @@ ROUTERS = (
     documents.router,
     panels.router,
     work.router,
+    audit.router,
+    events.router,
     support.router,
     casework.router,
     case_notes.router,

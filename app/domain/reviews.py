@@ -1,4 +1,4 @@
-"""Reviews and plans (R12-R17, seeds 002 and 004) and contact restrictions (R16).
+"""Reviews and plans (R12-R15, R17, seeds 002 and 004).
 
 Confirming a placement schedules the reviews that apply: a child in a foster or
 residential placement gets CLA reviews (R12), a child in a residential home support
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.policy import Policy
@@ -43,12 +43,6 @@ KIND_TITLES: dict[str, str] = {
     "shared_lives": "Shared Lives review due",
     "qa_visit": "QA visit due",
 }
-
-
-class PlacingAuthorityAgreementRequired(DomainError):
-    code = "placing_authority_agreement_required"
-    rule = "R16"
-    title = "A contact restriction must be agreed with the placing authority first"
 
 
 class PlacementEnded(DomainError):
@@ -175,23 +169,3 @@ def check_held_on(held_on: date, today: date, placement_start: date) -> None:
             rule="R15",
             loc=("body", "held_on"),
         )
-
-
-def check_restriction(emergency: bool, agreed_with_placing_authority: bool) -> None:
-    """R16: a restriction is agreed with the placing authority first, unless an emergency."""
-    if not emergency and not agreed_with_placing_authority:
-        raise PlacingAuthorityAgreementRequired(
-            "Restricting contact must be agreed with the placing authority first; only in an "
-            "emergency may it be imposed first (and the placing authority notified within "
-            "the policy's hours)."
-        )
-
-
-def notify_by(
-    imposed_at: datetime, emergency: bool, agreed_with_placing_authority: bool, policy: Policy
-) -> datetime | None:
-    """R16: a restriction imposed first in an emergency (not yet agreed) is notified to the
-    placing authority within the policy's hours; an agreed one needs no notification."""
-    if not emergency or agreed_with_placing_authority:
-        return None
-    return imposed_at + timedelta(hours=policy.contact_restriction_notify_hours)

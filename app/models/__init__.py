@@ -3,6 +3,8 @@
 from app.models.audit import AuditEntry
 from app.models.base import metadata
 from app.models.case_notes import CaseNote
+from app.models.casework import CaseworkContact, CaseworkEpisode
+from app.models.contact_restrictions import ContactRestriction
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
 from app.models.funding import FundingRequest
@@ -13,8 +15,9 @@ from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
-from app.models.reviews import ContactRestriction, Review
-from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
+from app.models.reviews import Review
+from app.models.supervision import Supervision
+from app.models.support import SupportRequest
 from app.models.webhooks import Webhook, WebhookDelivery
 from app.models.work import WorkItem
 

@@ -1,4 +1,4 @@
-"""Reviews of placements (R12-R15, R17) and contact restrictions (R16)."""
+"""Reviews of placements (R12-R15, R17)."""
 
 from __future__ import annotations
 
@@ -33,21 +33,3 @@ class Review(Versioned, table=True):
     recorded_by: str | None = Field(default=None, max_length=200)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_reason: str | None = Field(default=None, max_length=200)
-
-
-class ContactRestriction(Versioned, table=True):
-    __tablename__ = "contact_restrictions"
-
-    id: uuid.UUID = id_field()
-    placement_id: uuid.UUID = Field(foreign_key="placements.id", index=True)
-    person_id: uuid.UUID = Field(foreign_key="people.id")
-    team: str = Field(max_length=100, index=True)
-    description: str = Field(max_length=10_000)
-    emergency: bool = Field(default=False)
-    agreed_with_placing_authority: bool = Field(default=False)
-    imposed_at: datetime = Field(sa_type=UTCDateTime)
-    imposed_by: str = Field(max_length=200)
-    notify_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    notified_by: str | None = Field(default=None, max_length=200)
-    notification_notes: str | None = Field(default=None, max_length=10_000)

@@ -10,7 +10,7 @@ from app.deps import Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import IMMUTABLE_ETAG, created, page, with_etag
-from app.schemas.support import (
+from app.schemas.casework import (
     CheckpointBody,
     ContactCreate,
     ContactRead,

@@ -10,7 +10,7 @@ from app.deps import Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
-from app.schemas.reviews import (
+from app.schemas.contact_restrictions import (
     ContactRestrictionCreate,
     ContactRestrictionNotify,
     ContactRestrictionRead,

@@ -11,7 +11,7 @@ from app.deps import Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import page, with_etag
-from app.schemas.support import SupervisionRead, SupervisionRecord, SupervisionStatus
+from app.schemas.supervision import SupervisionRead, SupervisionRecord, SupervisionStatus
 from app.services import supervision as service
 
 router = APIRouter(prefix="/v1/supervisions", tags=["supervision"])

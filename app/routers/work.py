@@ -1,22 +1,19 @@
-"""The work queue (R18), the audit trail (R19), the change feed and the policy in force."""
+"""The work queue (R18): `/v1/work` and the `acknowledge` action."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from app.deps import Ctx, IfMatch, Paging
-from app.domain.policy import DOCUMENT_KINDS
 from app.domain.work import WORK_STATES
-from app.pagination import Page, PageParams, decode_cursor
+from app.pagination import Page
 from app.problems import ValidationFailed, problem_responses
 from app.routers.http import page, with_etag
-from app.schemas.system import AuditEntryRead, EventRead, WorkItemRead
-from app.services import audit as audit_service
-from app.services import events as events_service
-from app.services import work as work_service
+from app.schemas.work import WorkItemRead
+from app.services import work as service
 
 router = APIRouter(tags=["work"])
 
@@ -51,7 +48,7 @@ async def list_work(
 ) -> Page[WorkItemRead]:
     """Open work items: what is owed, by whom, by when. `state` is computed at read time
     against today in Europe/London: `upcoming`, `due` (today) or `overdue`."""
-    flt = work_service.WorkFilter(
+    flt = service.WorkFilter(
         assignee=assignee,
         team=team,
         states=_states(state),
@@ -59,7 +56,7 @@ async def list_work(
         kind=kind,
         subject_id=subject_id,
     )
-    return page(request, response, await work_service.list_work(ctx, flt, paging))
+    return page(request, response, await service.list_work(ctx, flt, paging))
 
 
 @router.post("/v1/work/{item_id}/acknowledge", responses=problem_responses(403, 404, 409, 412))
@@ -68,45 +65,4 @@ async def acknowledge_work_item(
 ) -> WorkItemRead:
     """Close an item that only needs reading (an alert on a case note, a review record).
     Only its assignee may."""
-    return with_etag(response, await work_service.acknowledge(ctx, item_id, if_match))
-
-
-@router.get("/v1/audit", responses=problem_responses(403))
-async def list_audit(
-    request: Request,
-    response: Response,
-    ctx: Ctx,
-    paging: Paging,
-    subject_id: uuid.UUID | None = None,
-    actor: Annotated[str | None, Query(max_length=200)] = None,
-    action: Annotated[str | None, Query(max_length=100)] = None,
-) -> Page[AuditEntryRead]:
-    """Who did what to which record, and who read whose record (R19). Admins only."""
-    result = await audit_service.list_audit(ctx, subject_id, actor, action, paging)
-    return page(request, response, result)
-
-
-@router.get("/v1/events", responses=problem_responses(403))
-async def list_events(
-    request: Request,
-    response: Response,
-    ctx: Ctx,
-    paging: Paging,
-    after: Annotated[
-        str | None, Query(max_length=200, description="An event id: events after it")
-    ] = None,
-    type: Annotated[
-        str | None, Query(max_length=100, description="Type prefix, e.g. referral.")
-    ] = None,
-) -> Page[EventRead]:
-    """The change feed, in commit order. Poll with `after` = the last event id you saw."""
-    if after and paging.after is None:  # `cursor` (from a Link) wins over `after`
-        paging = PageParams(limit=paging.limit, after=decode_cursor(after))
-    result = await events_service.list_events(ctx, paging, type)
-    return page(request, response, result, position="after")
-
-
-@router.get("/v1/policy", responses=problem_responses(403))
-async def get_policy(ctx: Ctx) -> dict[str, Any]:
-    """The R18 numbers in force (defaults, the policy file, PLACEMENTS_UK_NATION)."""
-    return {**ctx.policy.model_dump(mode="json"), "document_kinds": list(DOCUMENT_KINDS)}
+    return with_etag(response, await service.acknowledge(ctx, item_id, if_match))

@@ -1,5 +1,4 @@
-"""Placement support (R8, R9, R11): request and response bodies for support requests,
-casework episodes and contacts, and supervisions."""
+"""Placement support requests (R8): request and response bodies."""
 
 from __future__ import annotations
 
@@ -12,16 +11,8 @@ from pydantic import Field, StringConstraints, model_validator
 from app.schemas.common import Input, LongText, Output
 
 SupportRequestStatus = Literal["draft", "submitted", "allocated", "not_allocated", "closed"]
-EpisodeStatus = Literal["open", "checkpoint_due", "continued", "closed"]
-ContactMethod = Literal["visit", "phone", "video", "message", "other"]
-SupervisionStatus = Literal["scheduled", "held", "cancelled"]
-SupervisionOutcome = Literal["next_in_4_weeks", "next_in_8_weeks", "service_ended"]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Who = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-
-
-# --- support requests (R8) ----------------------------------------------------------------
 
 
 class SupportRequestCreate(Input):
@@ -74,90 +65,6 @@ class SupportRequestRead(Output):
     decided_by: str | None
     decided_at: datetime | None
     closed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-# --- casework (R9) ------------------------------------------------------------------------
-
-
-class ContactCreate(Input):
-    """A casework contact with the foster carers or the family on the adult record. Direct
-    work with the child alone is a case note (`psw_direct_work_with_child`, R10), not this."""
-
-    contact_on: date
-    method: ContactMethod
-    with_whom: Who
-    summary: LongText
-
-
-class ContactRead(Output):
-    id: uuid.UUID
-    episode_id: uuid.UUID
-    support_request_id: uuid.UUID
-    number: int = Field(description="1-10: its place in the episode.")
-    contact_on: date
-    method: ContactMethod
-    with_whom: str
-    summary: str
-    recorded_by: str
-    recorded_at: datetime
-
-
-class CheckpointBody(Input):
-    """R9: "is placement support still required?" and who completed the answer."""
-
-    still_required: bool
-    completed_by: UserId
-
-
-class EpisodeRead(Output):
-    id: uuid.UUID
-    support_request_id: uuid.UUID
-    team: str
-    support_worker: str
-    sequence: int
-    contact_count: int
-    contact_limit: int = Field(description="Contacts before the checkpoint (policy, R9).")
-    status: EpisodeStatus
-    previous_episode_id: uuid.UUID | None
-    next_episode_id: uuid.UUID | None
-    checkpoint_due_at: datetime | None
-    still_required: bool | None
-    completed_by: str | None
-    answered_by: str | None
-    answered_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-# --- supervision (R11) --------------------------------------------------------------------
-
-
-class SupervisionRecord(Input):
-    held_on: date
-    outcome: SupervisionOutcome
-    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)] | None = None
-
-
-class SupervisionRead(Output):
-    id: uuid.UUID
-    support_request_id: uuid.UUID
-    casework_episode_id: uuid.UUID | None
-    team: str
-    support_worker: str
-    due_on: date
-    status: SupervisionStatus
-    held_on: date | None
-    outcome: SupervisionOutcome | None
-    notes: str | None
-    recorded_by: str | None
-    recorded_at: datetime | None
-    previous_supervision_id: uuid.UUID | None
-    next_supervision_id: uuid.UUID | None
-    cancelled_reason: str | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -10,7 +10,7 @@ from app.context import Context
 from app.models import AuditEntry
 from app.pagination import PageParams
 from app.schemas.common import SubjectRef
-from app.schemas.system import AuditEntryRead
+from app.schemas.audit import AuditEntryRead
 from app.services.common import fetch_page
 
 

@@ -23,7 +23,7 @@ from app.ids import uuid7
 from app.models import CaseworkContact, CaseworkEpisode, SupportRequest
 from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
-from app.schemas.support import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
+from app.schemas.casework import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
 from app.services import supervision as supervisions
 from app.services.common import check_if_match, fetch_page, in_scope, scoped_page
 from app.uow import UnitOfWork, snapshot

@@ -10,11 +10,11 @@ import uuid
 
 from app.context import Context
 from app.domain.errors import DomainError, InvalidTransition
-from app.domain.reviews import check_restriction, notify_by
+from app.domain.contact_restrictions import check_restriction, notify_by
 from app.ids import uuid7
 from app.models import ContactRestriction, Person
 from app.pagination import PageParams
-from app.schemas.reviews import (
+from app.schemas.contact_restrictions import (
     ContactRestrictionCreate,
     ContactRestrictionNotify,
     ContactRestrictionRead,

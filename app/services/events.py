@@ -9,7 +9,7 @@ from app.context import Context
 from app.models import Event
 from app.pagination import PageParams, encode_cursor
 from app.schemas.common import SubjectRef
-from app.schemas.system import EventRead
+from app.schemas.events import EventRead
 from app.services.common import fetch_page
 
 

@@ -21,7 +21,7 @@ from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import Supervision, SupportRequest
 from app.pagination import PageParams
-from app.schemas.support import SupervisionRead, SupervisionRecord
+from app.schemas.supervision import SupervisionRead, SupervisionRecord
 from app.services.common import check_if_match, fetch_page, in_scope, team_filter
 from app.uow import UnitOfWork, snapshot
 

@@ -16,7 +16,7 @@ from app.models import WorkItem
 from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
 from app.schemas.common import Assignee, SubjectRef
-from app.schemas.system import WorkItemRead
+from app.schemas.work import WorkItemRead
 from app.services.common import check_if_match, fetch_page
 
 

@@ -1,9 +1,9 @@
-"""R12-R17 with pinned dates: what a confirmation schedules, the next review after one
-held (months clamped to month end), R15's next-date choice, R16's checks."""
+"""R12-R15 and R17 with pinned dates: what a confirmation schedules, the next review after one
+held (months clamped to month end), R15's next-date choice."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -11,16 +11,13 @@ from app.domain.errors import InvalidInput, InvalidTransition
 from app.domain.policy import Policy
 from app.domain.reviews import (
     REVIEW,
-    PlacingAuthorityAgreementRequired,
     ReviewNotApplicable,
     add_months,
     applicable_kinds,
     check_applicable,
     check_held_on,
-    check_restriction,
     choose_next,
     next_due,
-    notify_by,
     on_confirmation,
 )
 
@@ -131,26 +128,6 @@ def test_r15_review_states() -> None:
             REVIEW.transition(state, "record")
         assert refused.value.rule == "R15"
     assert REVIEW.states == {"scheduled", "held", "cancelled"}
-
-
-def test_r16_agreed_or_emergency() -> None:
-    check_restriction(emergency=False, agreed_with_placing_authority=True)
-    check_restriction(emergency=True, agreed_with_placing_authority=False)
-    with pytest.raises(PlacingAuthorityAgreementRequired) as refused:
-        check_restriction(emergency=False, agreed_with_placing_authority=False)
-    assert (refused.value.code, refused.value.rule) == (
-        "placing_authority_agreement_required",
-        "R16",
-    )
-
-
-def test_r16_notify_by_24_hours_after_an_emergency() -> None:
-    imposed = datetime(2027, 3, 27, 22, 30, tzinfo=UTC)
-    assert notify_by(imposed, True, False, POLICY) == datetime(2027, 3, 28, 22, 30, tzinfo=UTC)
-    assert notify_by(imposed, False, True, POLICY) is None
-    assert notify_by(imposed, True, True, POLICY) is None
-    policy = Policy(contact_restriction_notify_hours=48)
-    assert notify_by(imposed, True, False, policy) == datetime(2027, 3, 29, 22, 30, tzinfo=UTC)
 
 
 def test_extra_review_kinds_must_apply() -> None:

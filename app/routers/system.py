@@ -1,36 +1,43 @@
-"""Service endpoints outside /v1: health, readiness, metrics, docs."""
+"""The service itself: health, readiness, metrics and docs outside /v1 (not in the
+contract), and `/v1/policy`, the policy in force."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-router = APIRouter(include_in_schema=False)
+from app.deps import Ctx
+from app.domain.policy import DOCUMENT_KINDS
+from app.problems import problem_responses
+from app.schemas.system import Health, Readiness
+
+router = APIRouter()
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+@router.get("/healthz", include_in_schema=False)
+async def healthz() -> Health:
     """The process is up."""
-    return {"status": "ok"}
+    return Health()
 
 
-@router.get("/readyz")
+@router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
     """The database is reachable and migrated."""
     ok = await request.app.state.database_ready()
-    return JSONResponse(
-        {"status": "ready" if ok else "unavailable"}, status_code=200 if ok else 503
-    )
+    body = Readiness(status="ready" if ok else "unavailable")
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", include_in_schema=False)
 async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/docs")
+@router.get("/docs", include_in_schema=False)
 async def swagger_ui() -> HTMLResponse:
     return get_swagger_ui_html(
         openapi_url="/openapi.json",
@@ -41,7 +48,7 @@ async def swagger_ui() -> HTMLResponse:
     )
 
 
-@router.get("/redoc")
+@router.get("/redoc", include_in_schema=False)
 async def redoc() -> HTMLResponse:
     return get_redoc_html(
         openapi_url="/openapi.json",
@@ -50,3 +57,9 @@ async def redoc() -> HTMLResponse:
         redoc_favicon_url="/docs/assets/favicon-32x32.png",
         with_google_fonts=False,
     )
+
+
+@router.get("/v1/policy", tags=["work"], responses=problem_responses(403))
+async def get_policy(ctx: Ctx) -> dict[str, Any]:
+    """The R18 numbers in force (defaults, the policy file, PLACEMENTS_UK_NATION)."""
+    return {**ctx.policy.model_dump(mode="json"), "document_kinds": list(DOCUMENT_KINDS)}

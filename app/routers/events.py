@@ -1,0 +1,36 @@
+"""The change feed: `/v1/events`, in commit order."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.deps import Ctx, Paging
+from app.pagination import Page, PageParams, decode_cursor
+from app.problems import problem_responses
+from app.routers.http import page
+from app.schemas.events import EventRead
+from app.services import events as service
+
+router = APIRouter(tags=["work"])
+
+
+@router.get("/v1/events", responses=problem_responses(403))
+async def list_events(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    paging: Paging,
+    after: Annotated[
+        str | None, Query(max_length=200, description="An event id: events after it")
+    ] = None,
+    type: Annotated[
+        str | None, Query(max_length=100, description="Type prefix, e.g. referral.")
+    ] = None,
+) -> Page[EventRead]:
+    """The change feed, in commit order. Poll with `after` = the last event id you saw."""
+    if after and paging.after is None:  # `cursor` (from a Link) wins over `after`
+        paging = PageParams(limit=paging.limit, after=decode_cursor(after))
+    result = await service.list_events(ctx, paging, type)
+    return page(request, response, result, position="after")

@@ -1,0 +1,19 @@
+"""The change feed: response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.schemas.common import SubjectRef
+
+
+class EventRead(BaseModel):
+    id: str
+    type: str
+    occurred_at: datetime
+    subject: SubjectRef
+    actor: str
+    data: dict[str, Any]
