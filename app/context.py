@@ -18,10 +18,10 @@ from app.auth import Principal
 from app.domain.calendar import WorkingCalendar
 from app.domain.policy import Policy
 from app.settings import Settings
+from app.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from app.storage import Storage
-    from app.uow import UnitOfWork
 
 
 def system_clock() -> datetime:
@@ -40,6 +40,11 @@ class Context:
     clock: Callable[[], datetime] = system_clock
 
     def uow(self) -> UnitOfWork:
-        from app.uow import UnitOfWork
-
-        return UnitOfWork(self)
+        """A unit of work for this request, at the clock's time now."""
+        return UnitOfWork(
+            self.sessionmaker,
+            self.principal,
+            self.clock(),
+            self.request_id,
+            policy=self.policy,
+        )

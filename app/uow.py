@@ -3,6 +3,11 @@ its events and its work items together, or none of them (R18, R19).
 
 Services open it, load rows, ask `app.domain` for a decision, apply it and record what
 happened; it commits on a clean exit and rolls back on any exception.
+
+It is built from what it needs: a sessionmaker, the principal acting, the moment of the
+change, the request id and the policy in force (for rules applied by cross-area reactions
+inside the transaction). It knows nothing of `app.context`; services open it with
+`ctx.uow()`.
 """
 
 from __future__ import annotations
@@ -11,18 +16,18 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.auth import Principal
+from app.domain.policy import Policy
 from app.ids import uuid7
 from app.models import AuditEntry, Event, EventCounter, WorkItem
-
-if TYPE_CHECKING:
-    from app.context import Context
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -35,15 +40,25 @@ def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
 
 
 class UnitOfWork:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.principal = ctx.principal
-        self.now: datetime = ctx.clock().astimezone(UTC)
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        principal: Principal,
+        now: datetime,
+        request_id: str | None,
+        *,
+        policy: Policy,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.principal = principal
+        self.now: datetime = now.astimezone(UTC)
+        self.request_id = request_id
+        self.policy = policy
         self._events: list[Event] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
-        self.session = self.ctx.sessionmaker()
+        self.session = self._sessionmaker()
         await self.session.begin()
         return self
 
@@ -105,7 +120,7 @@ class UnitOfWork:
                 subject_id=subject_id,
                 before=before,
                 after=after,
-                request_id=self.ctx.request_id,
+                request_id=self.request_id,
             )
         )
 
@@ -125,7 +140,7 @@ class UnitOfWork:
                     "action": action,
                     "subject_type": subject_type,
                     "subject_id": subject_id,
-                    "request_id": self.ctx.request_id,
+                    "request_id": self.request_id,
                 }
                 for subject_id in ids
             ],

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 from app.context import Context
 from app.models import AuditEntry
 from app.pagination import PageParams
-from app.schemas.common import SubjectRef
 from app.schemas.audit import AuditEntryRead
+from app.schemas.common import SubjectRef
 from app.services.common import fetch_page
 
 

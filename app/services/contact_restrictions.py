@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 
 from app.context import Context
-from app.domain.errors import DomainError, InvalidTransition
 from app.domain.contact_restrictions import check_restriction, notify_by
+from app.domain.errors import DomainError, InvalidTransition
 from app.ids import uuid7
 from app.models import ContactRestriction, Person
 from app.pagination import PageParams

@@ -116,7 +116,7 @@ async def schedule_on_confirmation(
         service=facts.provider_service,
         external=facts.external,
         start=facts.start_date,
-        policy=uow.ctx.policy,
+        policy=uow.policy,
     ):
         review = _schedule(uow, placement, item.kind, item.due_on)
         await uow.flush()
