@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
+from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.routers import (
@@ -134,6 +135,9 @@ def create_app(
     app.state.calendar = WorkingCalendar(settings.uk_nation)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.idempotency = IdempotencyStore(
+        app.state.sessionmaker, timedelta(hours=settings.idempotency_ttl_hours)
+    )
     app.state.authenticator = Authenticator(settings)
     app.state.storage = LocalStorage(Path(settings.files_dir))
     app.state.clock = clock

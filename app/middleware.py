@@ -1,25 +1,19 @@
 """Pure ASGI middleware: request ids and access logs, body limits and media types (413,
-415), and Idempotency-Key for every POST."""
+415), and Idempotency-Key for every POST (the store and its rules: `app.idempotency`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import timedelta
 from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
-from app.models import IdempotencyRecord
-from app.models.base import utcnow
+from app.idempotency import IdempotencyStore, StoredResponse, request_fingerprint, valid_key
 from app.problems import (
     PROBLEM_MEDIA_TYPE,
     IdempotencyKeyInUse,
@@ -185,30 +179,11 @@ class BodyGuardMiddleware:
             await send_problem(send, too_large)
 
 
-def request_fingerprint(scope: Scope, body: bytes) -> str:
-    """What makes two POSTs "the same request": method, path, query and body. A multipart
-    body's boundary is random per send, so it is taken out before hashing."""
-    digest = hashlib.sha256()
-    digest.update(scope["method"].encode() + b" " + scope["path"].encode() + b"?")
-    digest.update(scope.get("query_string", b"") + b"\n")
-    content_type = _header(scope, b"content-type") or ""
-    if content_type.lower().startswith("multipart/"):
-        for part in content_type.split(";")[1:]:
-            name, _, value = part.strip().partition("=")
-            if name.lower() == "boundary" and value:
-                body = body.replace(value.strip('"').encode("latin-1"), b"<boundary>")
-    digest.update(body)
-    return digest.hexdigest()
-
-
-STORED_HEADERS = {b"content-type", b"location", b"etag", b"link"}
-
-
 class IdempotencyMiddleware:
     """Idempotency-Key on POST: the same key and body replays the first response
     (`Idempotent-Replayed: true`); another body is 422 idempotency_key_reused; a request
     with the key still in flight is 409 idempotency_key_in_use. Keys are per caller and
-    kept for PLACEMENTS_IDEMPOTENCY_TTL_HOURS."""
+    kept for PLACEMENTS_IDEMPOTENCY_TTL_HOURS. The store is `state.idempotency`."""
 
     def __init__(self, app: ASGIApp, *, state: Any) -> None:
         self.app = app
@@ -222,7 +197,7 @@ class IdempotencyMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
-        if not (1 <= len(key) <= 255) or not key.isprintable():
+        if not valid_key(key):
             await send_problem(
                 send,
                 ValidationFailed(
@@ -248,16 +223,23 @@ class IdempotencyMiddleware:
             if message["type"] != "http.request" or not message.get("more_body", False):
                 break
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
-        fingerprint = request_fingerprint(scope, body)
+        fingerprint = request_fingerprint(
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+            _header(scope, b"content-type"),
+            body,
+        )
 
-        outcome, record = await self._claim(principal.sub, key, fingerprint)
-        if outcome == "reused":
+        store: IdempotencyStore = self.state.idempotency
+        claim = await store.claim(principal.sub, key, fingerprint)
+        if claim.outcome == "reused":
             await send_problem(
                 send,
                 IdempotencyKeyReused("This Idempotency-Key was used with another request body."),
             )
             return
-        if outcome == "in_use":
+        if claim.outcome == "in_use":
             await send_problem(
                 send,
                 IdempotencyKeyInUse(
@@ -266,17 +248,13 @@ class IdempotencyMiddleware:
                 [(b"retry-after", b"1")],
             )
             return
-        if outcome == "replay" and record is not None:
+        if claim.outcome == "replay" and claim.response is not None:
+            stored = claim.response
             headers = [
-                (k.encode("latin-1"), v.encode("latin-1")) for k, v in (record.headers or [])
+                (k.encode("latin-1"), v.encode("latin-1")) for k, v in stored.replay_headers()
             ]
-            headers.append((b"idempotent-replayed", b"true"))
-            body = record.body or b""
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send(
-                {"type": "http.response.start", "status": record.status_code, "headers": headers}
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+            await send({"type": "http.response.body", "body": stored.body})
             return
 
         pending = list(messages)
@@ -286,86 +264,29 @@ class IdempotencyMiddleware:
                 return pending.pop(0)
             return await receive()
 
-        captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
+        status = 500
+        response_headers: list[tuple[str, str]] = []
+        response_body = bytearray()
 
         async def capture_send(message: Message) -> None:
+            nonlocal status, response_headers
             if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = [
+                status = message["status"]
+                response_headers = [
                     (k.decode("latin-1"), v.decode("latin-1"))
                     for k, v in message.get("headers", [])
-                    if k.lower() in STORED_HEADERS
                 ]
             elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
+                response_body.extend(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, replay_receive, capture_send)
         except BaseException:
-            await self._release(principal.sub, key)
+            await store.release(principal.sub, key)
             raise
-        if captured["status"] >= 500:
-            await self._release(principal.sub, key)
+        if status >= 500:
+            await store.release(principal.sub, key)
         else:
-            await self._complete(principal.sub, key, captured)
-
-    async def _claim(
-        self, sub: str, key: str, fingerprint: str
-    ) -> tuple[str, IdempotencyRecord | None]:
-        sessionmaker = self.state.sessionmaker
-        ttl = timedelta(hours=self.state.settings.idempotency_ttl_hours)
-        for _ in range(3):
-            try:
-                async with sessionmaker() as session, session.begin():
-                    existing = (
-                        await session.exec(
-                            select(IdempotencyRecord)
-                            .where(col(IdempotencyRecord.principal_sub) == sub)
-                            .where(col(IdempotencyRecord.key) == key)
-                        )
-                    ).first()
-                    if existing is not None and existing.created_at < utcnow() - ttl:
-                        await session.delete(existing)
-                        await session.flush()
-                        existing = None
-                    if existing is None:
-                        session.add(
-                            IdempotencyRecord(
-                                principal_sub=sub,
-                                key=key,
-                                fingerprint=fingerprint,
-                                state="in_flight",
-                                created_at=utcnow(),
-                            )
-                        )
-                        await session.flush()
-                        return "new", None
-                    if existing.fingerprint != fingerprint:
-                        return "reused", existing
-                    if existing.state != "done":
-                        return "in_use", existing
-                    return "replay", existing
-            except IntegrityError:
-                continue  # another request claimed the key first: look again
-        return "in_use", None
-
-    async def _complete(self, sub: str, key: str, captured: dict[str, Any]) -> None:
-        async with self.state.sessionmaker() as session:
-            async with session.begin():
-                record = await session.get(IdempotencyRecord, (sub, key))
-                if record is not None:
-                    record.state = "done"
-                    record.status_code = captured["status"]
-                    record.headers = captured["headers"]
-                    record.body = bytes(captured["body"])
-                    session.add(record)
-
-    async def _release(self, sub: str, key: str) -> None:
-        async with self.state.sessionmaker() as session:
-            async with session.begin():
-                await session.execute(
-                    delete(IdempotencyRecord)
-                    .where(col(IdempotencyRecord.principal_sub) == sub)
-                    .where(col(IdempotencyRecord.key) == key)
-                )
+            response = StoredResponse.of(status, response_headers, bytes(response_body))
+            await store.complete(principal.sub, key, response)
