@@ -54,7 +54,6 @@ from app.storage import LocalStorage
 API_VERSION = "1.0.0"
 
 ROUTERS = (
-    system.router,
     people.router,
     providers.router,
     referrals.router,
@@ -66,6 +65,7 @@ ROUTERS = (
     work.router,
     audit.router,
     events.router,
+    system.router,
     support.router,
     casework.router,
     case_notes.router,
