@@ -50,6 +50,7 @@ from app.routers import (
 from app.services.webhook_dispatch import Dispatcher, run_forever
 from app.settings import Settings, get_settings
 from app.storage import LocalStorage
+from app.wiring import wire
 
 API_VERSION = "1.0.0"
 
@@ -103,6 +104,7 @@ def create_app(
     `httpx.MockTransport`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    wire()  # every cross-area reaction, assigned (app/wiring.py)
     engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager

@@ -94,9 +94,11 @@ class UnitOfWork:
         await self.session.flush()
 
     def touch(self, obj: Any) -> None:
-        """Mark a versioned row changed: a new version (and so a new ETag)."""
+        """Mark a versioned row changed: a new version (and so a new ETag), and add it to
+        the session so the change is written."""
         obj.updated_at = self.now
         obj.version = (obj.version or 0) + 1
+        self.session.add(obj)
 
     # --- audit (R19) --------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
@@ -12,6 +13,8 @@ from app.models.base import id_field, time_field
 
 class Document(SQLModel, table=True):
     __tablename__ = "documents"
+    # Who may see it (app/services/common.py load_visible).
+    scope_column: ClassVar[str | None] = "scope_team"
 
     id: uuid.UUID = id_field()
     owner_type: str = Field(max_length=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from sqlmodel import Field
 
@@ -12,6 +13,8 @@ from app.models.base import Versioned, id_field
 
 class Provider(Versioned, table=True):
     __tablename__ = "providers"
+    # Providers are not about a person: every role sees them, whatever their `team`.
+    scope_column: ClassVar[str | None] = None
 
     id: uuid.UUID = id_field()
     name: str = Field(max_length=300)

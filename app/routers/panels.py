@@ -23,7 +23,7 @@ from app.schemas.panels import (
     PanelKind,
     PanelRead,
 )
-from app.services import panels as service
+from app.services import panel_bookings, panel_decisions, panel_documents, panels
 
 router = APIRouter(tags=["panels"])
 
@@ -44,8 +44,8 @@ async def list_panels(
 ) -> Page[PanelRead]:
     """Practice assurance and funding panels (R3, R4), by kind and date range. Panels are
     not person records: every role sees them."""
-    flt = service.PanelsFilter(kind=kind, from_date=from_, to_date=to)
-    return page(request, response, await service.list_panels(ctx, flt, paging))
+    flt = panels.PanelsFilter(kind=kind, from_date=from_, to_date=to)
+    return page(request, response, await panels.list_panels(ctx, flt, paging))
 
 
 @router.post("/v1/panels", status_code=201, responses=problem_responses(403, 413, 415))
@@ -54,7 +54,7 @@ async def create_panel(
 ) -> PanelRead:
     """One panel meeting on a date (panels meet weekly, seed 003). Its date sets the R3
     document deadline of every practice assurance booking into it."""
-    panel = await service.create_panel(ctx, body)
+    panel = await panels.create_panel(ctx, body)
     created(response, request, f"/v1/panels/{panel.id}")
     return with_etag(response, panel)
 
@@ -62,7 +62,7 @@ async def create_panel(
 @router.get("/v1/panels/{panel_id}", responses=problem_responses(404))
 async def get_panel(panel_id: uuid.UUID, response: Response, ctx: Ctx) -> PanelRead:
     """One panel, with its ETag (R3: its date sets the bookings' document deadline)."""
-    return with_etag(response, await service.get_panel(ctx, panel_id))
+    return with_etag(response, await panels.get_panel(ctx, panel_id))
 
 
 @router.get("/v1/panel-bookings", responses=problem_responses())
@@ -77,8 +77,8 @@ async def list_panel_bookings(
 ) -> Page[PanelBookingRead]:
     """Panel bookings of referrals in your scope, by referral, panel or status, with their
     R3 deadline, missing documents and R4 decision and actions."""
-    flt = service.BookingsFilter(referral_id=referral_id, panel_id=panel_id, status=status)
-    return page(request, response, await service.list_bookings(ctx, flt, paging))
+    flt = panel_bookings.BookingsFilter(referral_id=referral_id, panel_id=panel_id, status=status)
+    return page(request, response, await panel_bookings.list_bookings(ctx, flt, paging))
 
 
 @router.post(
@@ -91,7 +91,7 @@ async def create_panel_booking(
     panel` (R1; any other state is 409 `invalid_transition`) and its documents are due 3
     working days before the panel, 23:59:59 Europe/London (R3). Funding: no deadline, no
     status change. A booking may be made after the deadline."""
-    booking = await service.create_booking(ctx, body)
+    booking = await panel_bookings.create_booking(ctx, body)
     created(response, request, f"/v1/panel-bookings/{booking.id}")
     return with_etag(response, booking)
 
@@ -102,7 +102,7 @@ async def get_panel_booking(
 ) -> PanelBookingRead:
     """One booking with its ETag: R3 deadline and missing documents, R4 decision and
     actions."""
-    return with_etag(response, await service.get_booking(ctx, booking_id))
+    return with_etag(response, await panel_bookings.get_booking(ctx, booking_id))
 
 
 @router.post("/v1/panel-bookings/{booking_id}/documents", responses=ACTION_ERRORS)
@@ -117,7 +117,9 @@ async def attach_panel_booking_document(
     `documents_due_at` it is 409 `panel_document_deadline_passed` unless a `panel_member`
     sends `accept_late: true` (recorded: who and when); `accept_late` by any other role is
     403."""
-    return with_etag(response, await service.attach_document(ctx, booking_id, body, if_match))
+    return with_etag(
+        response, await panel_documents.attach_document(ctx, booking_id, body, if_match)
+    )
 
 
 @router.post("/v1/panel-bookings/{booking_id}/decision", responses=ACTION_ERRORS)
@@ -131,7 +133,7 @@ async def decide_panel_booking(
     """R4, `panel_member` only: approved moves the referral to `matching`;
     approved_with_actions keeps it at `panel` until every action is done; deferred or
     declined returns it to `submitted` for a new booking. Deciding twice is 409."""
-    return with_etag(response, await service.decide(ctx, booking_id, body, if_match))
+    return with_etag(response, await panel_decisions.decide(ctx, booking_id, body, if_match))
 
 
 @router.post(
@@ -146,4 +148,6 @@ async def complete_panel_action(
 ) -> PanelBookingRead:
     """R4: mark one panel action done (`practitioner`, `panel_member`, placements roles);
     completing the last one moves the referral `panel -> matching`."""
-    return with_etag(response, await service.complete_action(ctx, booking_id, action_id, if_match))
+    return with_etag(
+        response, await panel_decisions.complete_action(ctx, booking_id, action_id, if_match)
+    )

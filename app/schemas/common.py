@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -15,6 +15,8 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from app.problems import ValidationFailed
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Team = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -25,6 +27,25 @@ class Input(BaseModel):
     """Request bodies refuse unknown fields: no mass assignment, no server-owned fields."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Patch(Input):
+    """A PATCH body: only the fields sent change. A field sent as an explicit null is
+    refused (422 `validation_error`, the field in `loc`) unless it is `clearable`."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, by name; raises on an explicit null of a field that must keep
+        a value."""
+        changes = self.model_dump(exclude_unset=True)
+        for name, value in changes.items():
+            if value is None and name not in self.clearable:
+                raise ValidationFailed(
+                    f"{name} cannot be null.",
+                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
+                )
+        return changes
 
 
 class Output(BaseModel):

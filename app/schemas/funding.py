@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import Input, LongText, Output, Pence
+from app.schemas.common import Input, LongText, Output, Patch, Pence
 
 FundingStatus = Literal["draft", "submitted", "approved", "rejected", "returned"]
 Outcome = Literal["approved", "rejected", "returned"]
@@ -22,8 +22,10 @@ class FundingRequestCreate(Input):
     notes: LongText | None = None
 
 
-class FundingRequestUpdate(Input):
+class FundingRequestUpdate(Patch):
     """PATCH a draft or returned request's costings; its status moves only by actions."""
+
+    clearable = frozenset({"notes"})
 
     weekly_cost_pence: Pence | None = None
     one_off_cost_pence: Pence | None = None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from app.schemas.common import Cohort, Input, Output, Team, Text
+from app.schemas.common import Cohort, Input, Output, Patch, Team, Text
 
 System = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$"), Field(description="e.g. mosaic")
@@ -43,8 +43,10 @@ class PersonCreate(PersonFields):
     _dob = field_validator("date_of_birth")(_check_dob)
 
 
-class PersonUpdate(PersonFields):
+class PersonUpdate(PersonFields, Patch):
     """PATCH: only the fields sent change. External ids are set through the upsert."""
+
+    clearable = frozenset({"preferred_name", "gender", "ethnicity", "nhs_number"})
 
     given_name: Text | None = None
     family_name: Text | None = None

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, StringConstraints
 
-from app.schemas.common import Input, Output, Service, Team
+from app.schemas.common import Input, Output, Patch, Service, Team
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -29,7 +29,9 @@ class ProviderCreate(Input):
     address: Address | None = None
 
 
-class ProviderUpdate(Input):
+class ProviderUpdate(Patch):
+    clearable = frozenset({"email", "phone", "address"})
+
     name: Name | None = None
     team: Team | None = None
     on_emergency_rota: bool | None = None
@@ -62,7 +64,9 @@ class VacancyCreate(Input):
     available_from: date | None = None
 
 
-class VacancyUpdate(Input):
+class VacancyUpdate(Patch):
+    clearable = frozenset({"description", "available_from"})
+
     label: Label | None = None
     description: Description | None = None
     available_from: date | None = None

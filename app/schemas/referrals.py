@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from app.schemas.common import Input, Output, Service
+from app.schemas.common import Input, Output, Patch, Service
 
 Needs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -26,7 +26,7 @@ class ReferralCreate(Input):
     requested_start: date
 
 
-class ReferralUpdate(Input):
+class ReferralUpdate(Patch):
     """PATCH a draft or open referral's details; its status moves only by actions."""
 
     needs: Needs | None = None

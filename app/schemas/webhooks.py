@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from app.domain.webhooks import url_problem
-from app.schemas.common import Input, Output
+from app.schemas.common import Input, Output, Patch
 
 
 def _target(url: str) -> str:
@@ -48,7 +48,9 @@ class WebhookCreate(Input):
     active: bool = True
 
 
-class WebhookUpdate(Input):
+class WebhookUpdate(Patch):
+    clearable = frozenset({"description"})
+
     url: TargetUrl | None = None
     event_types: EventTypes | None = None
     description: Description | None = None

@@ -14,12 +14,11 @@ from sqlmodel import col, select
 
 from app.context import Context
 from app.ids import uuid7
-from app.models import CaseNote
+from app.models import CaseNote, Person
 from app.pagination import PageParams
 from app.problems import NotFound
 from app.schemas.case_notes import CaseNoteCreate, CaseNoteRead
-from app.services.common import fetch_page
-from app.services.people import load_visible as load_person
+from app.services.common import fetch_page, load_visible
 
 SUBJECT = "case_note"
 ALERT_KIND = "case_note_alert"
@@ -32,7 +31,7 @@ def to_read(note: CaseNote) -> CaseNoteRead:
 async def create(ctx: Context, person_id: uuid.UUID, body: CaseNoteCreate) -> CaseNoteRead:
     """Write a note on the person's record and alert each named worker (R10)."""
     async with ctx.uow() as uow:
-        person = await load_person(uow, person_id)
+        person = await load_visible(uow, Person, person_id)
         ctx.principal.require("case_notes.create")
         alerts = list(dict.fromkeys(body.alerts))
         note = CaseNote(
@@ -75,7 +74,7 @@ async def list_notes(
     ctx: Context, person_id: uuid.UUID, note_type: str | None, page: PageParams
 ) -> tuple[list[CaseNoteRead], str | None]:
     async with ctx.uow() as uow:
-        person = await load_person(uow, person_id)
+        person = await load_visible(uow, Person, person_id)
         stmt = select(CaseNote).where(col(CaseNote.person_id) == person.id)
         if note_type:
             stmt = stmt.where(col(CaseNote.type) == note_type)
@@ -86,7 +85,7 @@ async def list_notes(
 
 async def get(ctx: Context, person_id: uuid.UUID, note_id: uuid.UUID) -> CaseNoteRead:
     async with ctx.uow() as uow:
-        person = await load_person(uow, person_id)
+        person = await load_visible(uow, Person, person_id)
         note = await uow.get(CaseNote, note_id)
         if note is None or note.person_id != person.id:
             raise NotFound(f"No case note {note_id} on this person's record.")

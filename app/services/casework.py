@@ -25,7 +25,7 @@ from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
 from app.schemas.casework import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
 from app.services import supervision as supervisions
-from app.services.common import check_if_match, fetch_page, in_scope, scoped_page
+from app.services.common import fetch_page, load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "casework_episode"
@@ -46,21 +46,22 @@ def contact_read(contact: CaseworkContact) -> ContactRead:
     return ContactRead.model_validate(contact)
 
 
-async def load_visible(
-    uow: UnitOfWork, episode_id: uuid.UUID, *, for_update: bool = False
+async def _open_casework(
+    uow: UnitOfWork, episode_id: uuid.UUID, op: str, if_match: str | None
 ) -> CaseworkEpisode:
-    row = await uow.get(CaseworkEpisode, episode_id, for_update=for_update)
-    return in_scope(uow.principal, row.team if row else None, row, "casework episode", episode_id)
+    """Open a change to an episode. R9: only the allocated support worker, or a practice
+    supervisor, works the casework."""
 
+    def worker_or_supervisor(episode: CaseworkEpisode) -> None:
+        p = uow.principal
+        if "practice_supervisor" not in p.roles and p.sub != episode.support_worker:
+            raise Forbidden(
+                "Only the allocated support worker or a practice supervisor may do this casework."
+            )
 
-def _require_worker_or_supervisor(uow: UnitOfWork, episode: CaseworkEpisode, op: str) -> None:
-    """R9: only the allocated support worker, or a practice supervisor, works the casework."""
-    p = uow.principal
-    p.require(op)
-    if "practice_supervisor" not in p.roles and p.sub != episode.support_worker:
-        raise Forbidden(
-            "Only the allocated support worker or a practice supervisor may do this casework."
-        )
+    return await load_for_change(
+        uow, CaseworkEpisode, episode_id, op, if_match, check=worker_or_supervisor
+    )
 
 
 def open_episode(
@@ -105,7 +106,8 @@ def open_episode(
 async def get(ctx: Context, episode_id: uuid.UUID) -> EpisodeRead:
     async with ctx.uow() as uow:
         return to_read(
-            await load_visible(uow, episode_id), ctx.policy.casework_contacts_per_episode
+            await load_visible(uow, CaseworkEpisode, episode_id),
+            ctx.policy.casework_contacts_per_episode,
         )
 
 
@@ -124,7 +126,7 @@ async def list_contacts(
     ctx: Context, episode_id: uuid.UUID, page: PageParams
 ) -> tuple[list[ContactRead], str | None]:
     async with ctx.uow() as uow:
-        await load_visible(uow, episode_id)
+        await load_visible(uow, CaseworkEpisode, episode_id)
         stmt = select(CaseworkContact).where(col(CaseworkContact.episode_id) == episode_id)
         rows, next_cursor = await fetch_page(uow.session, stmt, col(CaseworkContact.number), page)
         return [contact_read(c) for c in rows], next_cursor
@@ -132,7 +134,7 @@ async def list_contacts(
 
 async def get_contact(ctx: Context, episode_id: uuid.UUID, contact_id: uuid.UUID) -> ContactRead:
     async with ctx.uow() as uow:
-        await load_visible(uow, episode_id)
+        await load_visible(uow, CaseworkEpisode, episode_id)
         contact = await uow.get(CaseworkContact, contact_id)
         if contact is None or contact.episode_id != episode_id:
             raise NotFound(f"No contact {contact_id} in casework episode {episode_id}.")
@@ -146,9 +148,7 @@ async def add_contact(
     (a work item for the support worker); an 11th is refused (casework_checkpoint_due)."""
     limit = ctx.policy.casework_contacts_per_episode
     async with ctx.uow() as uow:
-        episode = await load_visible(uow, episode_id, for_update=True)
-        _require_worker_or_supervisor(uow, episode, "casework.contact")
-        check_if_match(if_match, episode.version)
+        episode = await _open_casework(uow, episode_id, "casework.contact", if_match)
         decision = decide_contact(
             episode.status, episode.contact_count, limit, body.contact_on, local_date(uow.now)
         )
@@ -169,7 +169,6 @@ async def add_contact(
         episode.contact_count = decision.contact_count
         episode.status = decision.status
         uow.touch(episode)
-        uow.add(episode)
         await uow.flush()
         read = contact_read(contact)
         uow.record(
@@ -225,9 +224,7 @@ async def checkpoint(
     request closed (no further action) and its scheduled supervisions cancelled."""
     limit = ctx.policy.casework_contacts_per_episode
     async with ctx.uow() as uow:
-        episode = await load_visible(uow, episode_id, for_update=True)
-        _require_worker_or_supervisor(uow, episode, "casework.checkpoint")
-        check_if_match(if_match, episode.version)
+        episode = await _open_casework(uow, episode_id, "casework.checkpoint", if_match)
         decision = answer_checkpoint(episode.status, episode.sequence, body.still_required)
         request = await uow.get(SupportRequest, episode.support_request_id, for_update=True)
         assert request is not None
@@ -256,7 +253,6 @@ async def checkpoint(
             episode.next_episode_id = nxt.id
             data["next_episode_id"] = str(nxt.id)
         uow.touch(episode)
-        uow.add(episode)
         await uow.flush()
         read = to_read(episode, limit)
         uow.record(
@@ -281,7 +277,6 @@ async def end_support(uow: UnitOfWork, request: SupportRequest, *, reason: str) 
     request.closed_at = uow.now
     request.closed_by = uow.principal.sub
     uow.touch(request)
-    uow.add(request)
     uow.record(
         "closed",
         "support_request",

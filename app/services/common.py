@@ -1,9 +1,16 @@
-"""Helpers every service uses: pages, ETags, scope checks."""
+"""Helpers every service uses: pages, ETags, scope checks and opening a change.
+
+A service function that changes a row opens it with `load_for_change` (in scope -> 404,
+role -> 403, `If-Match` -> 412, in that order), reads the PATCH body with
+`Patch.changes()` (app/schemas/common.py) and marks the row changed with `uow.touch`;
+what is left is the rule it applies.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement
@@ -68,16 +75,51 @@ def check_if_match(if_match: str | None, version: int) -> None:
         )
 
 
-def must_exist(row: M | None, what: str, id_: uuid.UUID) -> M:
-    if row is None:
-        raise NotFound(f"No {what} {id_}.")
+def what_of(model: type[SQLModel]) -> str:
+    """How a 404 names a row of `model`: `PanelBooking` -> "panel booking"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+
+
+def scope_column(model: type[SQLModel]) -> str | None:
+    """The column naming the team that may see a row: the model's `scope_column` if it
+    declares one (documents: `scope_team`; providers: None, every role sees them), else
+    `team` when it has one; None means every caller sees every row."""
+    declared: str | None = getattr(model, "scope_column", "")
+    if declared != "":
+        return declared
+    return "team" if "team" in model.model_fields else None
+
+
+async def load_visible(
+    uow: UnitOfWork, model: type[M], id_: uuid.UUID, *, for_update: bool = False
+) -> M:
+    """The row if the caller may see it (its scope team); missing or out of scope answer
+    alike: 404 "No <what> <id>."."""
+    row = await uow.get(model, id_, for_update=for_update)
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
     return row
 
 
-def in_scope(principal: Principal, team: str | None, row: M | None, what: str, id_: uuid.UUID) -> M:
-    """Out of the caller's scope answers exactly as missing (404)."""
-    if row is None or not principal.can_see_team(team):
-        raise NotFound(f"No {what} {id_}.")
+async def load_for_change(
+    uow: UnitOfWork,
+    model: type[M],
+    id_: uuid.UUID,
+    op: str | Sequence[str],
+    if_match: str | None,
+    *,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Open a change to one row: load it locked and in scope (404), check the caller may
+    do `op` (each of them, if several; 403) and then `check(row)` if given (a rule about
+    who, e.g. R9), then `If-Match` against its version (412)."""
+    row = await load_visible(uow, model, id_, for_update=True)
+    for operation in (op,) if isinstance(op, str) else op:
+        uow.principal.require(operation)
+    if check is not None:
+        check(row)
+    check_if_match(if_match, row.version)  # type: ignore[attr-defined]
     return row
 
 

@@ -12,16 +12,14 @@ from app.context import Context
 from app.domain.contact_restrictions import check_restriction, notify_by
 from app.domain.errors import DomainError, InvalidTransition
 from app.ids import uuid7
-from app.models import ContactRestriction, Person
+from app.models import ContactRestriction, Person, Placement
 from app.pagination import PageParams
 from app.schemas.contact_restrictions import (
     ContactRestrictionCreate,
     ContactRestrictionNotify,
     ContactRestrictionRead,
 )
-from app.services import placements
-from app.services.common import check_if_match, in_scope, scoped_page
-from app.uow import UnitOfWork
+from app.services.common import load_for_change, load_visible, scoped_page
 
 SUBJECT = "contact_restriction"
 NOTIFY_WORK = "contact_restriction_notify"
@@ -31,21 +29,12 @@ def to_read(row: ContactRestriction) -> ContactRestrictionRead:
     return ContactRestrictionRead.model_validate(row)
 
 
-async def load_visible(
-    uow: UnitOfWork, restriction_id: uuid.UUID, *, for_update: bool = False
-) -> ContactRestriction:
-    row = await uow.get(ContactRestriction, restriction_id, for_update=for_update)
-    return in_scope(
-        uow.principal, row.team if row else None, row, "contact restriction", restriction_id
-    )
-
-
 async def create(
     ctx: Context, placement_id: uuid.UUID, body: ContactRestrictionCreate
 ) -> ContactRestrictionRead:
     """R16: agreed first, or imposed first in an emergency with a deadline to notify."""
     async with ctx.uow() as uow:
-        placement = await placements.load_visible(uow, placement_id)
+        placement = await load_visible(uow, Placement, placement_id)
         ctx.principal.require("contact_restrictions.write")
         if placement.status != "active":
             raise InvalidTransition(
@@ -97,14 +86,14 @@ async def create(
 
 async def get(ctx: Context, restriction_id: uuid.UUID) -> ContactRestrictionRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, restriction_id))
+        return to_read(await load_visible(uow, ContactRestriction, restriction_id))
 
 
 async def list_for_placement(
     ctx: Context, placement_id: uuid.UUID, page: PageParams
 ) -> tuple[list[ContactRestrictionRead], str | None]:
     async with ctx.uow() as uow:
-        placement = await placements.load_visible(uow, placement_id)
+        placement = await load_visible(uow, Placement, placement_id)
         rows, next_cursor = await scoped_page(
             uow, ContactRestriction, page, placement_id=placement.id
         )
@@ -119,9 +108,9 @@ async def notify(
 ) -> ContactRestrictionRead:
     """R16: the placing authority has been told of an emergency restriction."""
     async with ctx.uow() as uow:
-        row = await load_visible(uow, restriction_id, for_update=True)
-        ctx.principal.require("contact_restrictions.write")
-        check_if_match(if_match, row.version)
+        row = await load_for_change(
+            uow, ContactRestriction, restriction_id, "contact_restrictions.write", if_match
+        )
         if row.notify_by is None:
             raise InvalidTransition(
                 "This restriction was agreed with the placing authority: there is nothing "
@@ -137,7 +126,6 @@ async def notify(
         row.notified_by = ctx.principal.sub
         row.notification_notes = body.notes if body else None
         uow.touch(row)
-        uow.add(row)
         await uow.close_work(SUBJECT, row.id, kinds=[NOTIFY_WORK], reason="notified")
         await uow.flush()
         read = to_read(row)

@@ -1,26 +1,26 @@
 """Documents: multipart uploads attached to an owner record (a referral, support request
 or placement), content kept in `Storage`, streamed back with the caller's scope checked.
 
-Each owner area registers how to find its record and who may see it; this module does
-the rest, so every owner's documents behave the same.
+Which records own documents, and who may upload to each, is `OWNERS`, set by
+`app.wiring`; this module does the rest, so every owner's documents behave the same.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from app.context import Context
 from app.domain.policy import DOCUMENT_KINDS
 from app.ids import uuid7
 from app.models import Document
 from app.pagination import PageParams
-from app.problems import NotFound, PayloadTooLarge, ValidationFailed
+from app.problems import PayloadTooLarge, ValidationFailed
 from app.schemas.documents import DocumentRead
-from app.services.common import fetch_page
+from app.services.common import fetch_page, load_visible, scope_column
 from app.storage import Readable, TooLarge
 from app.uow import UnitOfWork
 
@@ -34,18 +34,28 @@ class Owner:
     scope_team: str | None
 
 
-# owner type -> (uow, id) -> Owner (raises NotFound when missing or out of scope)
-OwnerLoader = Callable[[UnitOfWork, uuid.UUID], Awaitable[Owner]]
-OWNERS: dict[str, OwnerLoader] = {}
-# owner type -> the operation in app.permissions that may upload to it
-UPLOAD_OPERATION: dict[str, str] = {}
-# hooks run in the upload's transaction (e.g. R8 notes a risk assessment arrived)
-AFTER_UPLOAD: dict[str, Callable[[UnitOfWork, Owner, Document], Awaitable[None]]] = {}
+@dataclass(frozen=True)
+class OwnerKind:
+    """A kind of record documents attach to: its table (scoped as `load_visible` scopes
+    it) and the operation in app.permissions that may upload to it."""
+
+    model: type[SQLModel]
+    upload_operation: str
 
 
-def register_owner(owner_type: str, loader: OwnerLoader, upload_operation: str) -> None:
-    OWNERS[owner_type] = loader
-    UPLOAD_OPERATION[owner_type] = upload_operation
+# owner type -> its kind; set by app.wiring
+OWNERS: Mapping[str, OwnerKind] = {}
+# owner type -> a hook run in the upload's transaction; set by app.wiring
+AfterUpload = Callable[[UnitOfWork, Owner, Document], Awaitable[None]]
+AFTER_UPLOAD: Mapping[str, AfterUpload] = {}
+
+
+async def load_owner(uow: UnitOfWork, owner_type: str, owner_id: uuid.UUID) -> Owner:
+    """The owner record if the caller may see it; 404 otherwise."""
+    model = OWNERS[owner_type].model
+    row = await load_visible(uow, model, owner_id)
+    column = scope_column(model)
+    return Owner(type=owner_type, id=owner_id, scope_team=getattr(row, column) if column else None)
 
 
 def to_read(document: Document) -> DocumentRead:
@@ -74,8 +84,8 @@ async def upload(
     """Store the content first (outside the transaction), then record the document with its
     audit entry and event; if the record can't be written the content is discarded."""
     async with ctx.uow() as uow:
-        owner = await OWNERS[owner_type](uow, owner_id)
-        ctx.principal.require(UPLOAD_OPERATION[owner_type])
+        owner = await load_owner(uow, owner_type, owner_id)
+        ctx.principal.require(OWNERS[owner_type].upload_operation)
     _check_kind(kind)
     try:
         stored = await ctx.storage.save(source, max_bytes=ctx.settings.max_upload_bytes)
@@ -85,7 +95,7 @@ async def upload(
         ) from None
     try:
         async with ctx.uow() as uow:
-            owner = await OWNERS[owner_type](uow, owner_id)
+            owner = await load_owner(uow, owner_type, owner_id)
             document = Document(
                 id=uuid7(),
                 owner_type=owner.type,
@@ -128,7 +138,7 @@ async def list_for(
     ctx: Context, owner_type: str, owner_id: uuid.UUID, kind: str | None, page: PageParams
 ) -> tuple[list[DocumentRead], str | None]:
     async with ctx.uow() as uow:
-        await OWNERS[owner_type](uow, owner_id)
+        await load_owner(uow, owner_type, owner_id)
         stmt = (
             select(Document)
             .where(col(Document.owner_type) == owner_type)
@@ -140,18 +150,17 @@ async def list_for(
         return [to_read(d) for d in rows], next_cursor
 
 
-async def load_visible(uow: UnitOfWork, document_id: uuid.UUID) -> Document:
-    document = await uow.get(Document, document_id)
-    if document is None or not uow.principal.can_see_team(document.scope_team):
-        raise NotFound(f"No document {document_id}.")
+async def load_document(uow: UnitOfWork, document_id: uuid.UUID) -> Document:
+    """The document if the caller may see it (its scope team, else its owner's); 404."""
+    document = await load_visible(uow, Document, document_id)
     if document.scope_team is None and document.owner_type in OWNERS:
-        await OWNERS[document.owner_type](uow, document.owner_id)
+        await load_owner(uow, document.owner_type, document.owner_id)
     return document
 
 
 async def get(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, document_id))
+        return to_read(await load_document(uow, document_id))
 
 
 async def content(
@@ -159,6 +168,6 @@ async def content(
 ) -> tuple[DocumentRead, AsyncIterator[bytes]]:
     """The document and a stream of its bytes; the read is audited (R19)."""
     async with ctx.uow() as uow:
-        document = await load_visible(uow, document_id)
+        document = await load_document(uow, document_id)
         await uow.audit_reads("document", [document.id], "document.content_read")
     return to_read(document), ctx.storage.open(document.storage_key)

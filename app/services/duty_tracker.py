@@ -1,7 +1,7 @@
 """The duty tracker (R2, seed 000): open emergency referrals and their follow-ups
 (placement confirmed, funding request submitted for sign-off, courtesy call), until all
-are done. It also stops an emergency referral closing before then (a `CLOSE_CHECKS`
-entry of the referrals service).
+are done. It also stops an emergency referral closing before then (one of the referrals
+service's close checks, wired in `app.wiring`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from app.models import FundingRequest, Placement, Referral
 from app.pagination import PageParams
 from app.schemas.placements import DutyTrackerItem, FollowUp
 from app.services.common import fetch_page, team_filter
-from app.services.referrals import CLOSE_CHECKS
 from app.uow import UnitOfWork
 
 # Emergency referrals in these states can still be on the tracker.
@@ -105,6 +104,3 @@ async def check_emergency_follow_ups(uow: UnitOfWork, referral: Referral) -> Non
         return
     _, items = (await _follow_ups_for(uow, [referral]))[referral.id]
     check_follow_ups_done(items)
-
-
-CLOSE_CHECKS.append(check_emergency_follow_ups)

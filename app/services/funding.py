@@ -18,7 +18,7 @@ from app.domain.errors import InvalidTransition
 from app.domain.funding import FUNDING, check_decider, decision_action, decision_due
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
-from app.models import FundingRequest, Placement
+from app.models import FundingRequest, Placement, Referral
 from app.pagination import PageParams
 from app.problems import ValidationFailed
 from app.schemas.funding import (
@@ -27,8 +27,7 @@ from app.schemas.funding import (
     FundingRequestRead,
     FundingRequestUpdate,
 )
-from app.services.common import check_if_match, in_scope, scoped_page
-from app.services.referrals import load_visible as load_referral
+from app.services.common import load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "funding_request"
@@ -47,15 +46,6 @@ def to_read(request: FundingRequest) -> FundingRequestRead:
     data = request.model_dump()
     data["author"] = request.created_by
     return FundingRequestRead.model_validate(data)
-
-
-async def load_visible(
-    uow: UnitOfWork, request_id: uuid.UUID, *, for_update: bool = False
-) -> FundingRequest:
-    request = await uow.get(FundingRequest, request_id, for_update=for_update)
-    return in_scope(
-        uow.principal, request.team if request else None, request, "funding request", request_id
-    )
 
 
 async def _placement_for(
@@ -81,7 +71,7 @@ async def _placement_for(
 
 async def create(ctx: Context, body: FundingRequestCreate) -> FundingRequestRead:
     async with ctx.uow() as uow:
-        referral = await load_referral(uow, body.referral_id)
+        referral = await load_visible(uow, Referral, body.referral_id)
         ctx.principal.require("funding.write")
         if referral.status not in FUNDABLE_REFERRAL_STATES:
             raise InvalidTransition(
@@ -113,7 +103,7 @@ async def create(ctx: Context, body: FundingRequestCreate) -> FundingRequestRead
 
 async def get(ctx: Context, request_id: uuid.UUID) -> FundingRequestRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, request_id))
+        return to_read(await load_visible(uow, FundingRequest, request_id))
 
 
 async def list_requests(
@@ -131,22 +121,13 @@ async def update(
 ) -> FundingRequestRead:
     """Edit a draft or returned request (R6); never its status."""
     async with ctx.uow() as uow:
-        request = await load_visible(uow, request_id, for_update=True)
-        ctx.principal.require("funding.write")
-        check_if_match(if_match, request.version)
+        request = await load_for_change(uow, FundingRequest, request_id, "funding.write", if_match)
         FUNDING.transition(request.status, "edit")
-        changes = body.model_dump(exclude_unset=True)
-        for name in ("weekly_cost_pence", "one_off_cost_pence"):
-            if name in changes and changes[name] is None:
-                raise ValidationFailed(
-                    f"{name} cannot be null.",
-                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
-                )
+        changes = body.changes()
         before = snapshot(request)
         for name, value in changes.items():
             setattr(request, name, value)
         uow.touch(request)
-        uow.add(request)
         await uow.flush()
         uow.record(
             "updated",
@@ -164,9 +145,7 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> F
     """R6 `draft|returned -> submitted`: a decision work item for the person's team; for an
     emergency referral this is the R2 `funding_request_submitted` follow-up."""
     async with ctx.uow() as uow:
-        request = await load_visible(uow, request_id, for_update=True)
-        ctx.principal.require("funding.write")
-        check_if_match(if_match, request.version)
+        request = await load_for_change(uow, FundingRequest, request_id, "funding.write", if_match)
         before = request.status
         request.status = FUNDING.transition(before, "submit")
         request.submitted_at = uow.now
@@ -175,7 +154,6 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> F
         request.decided_by = None
         request.reason = None
         uow.touch(request)
-        uow.add(request)
         uow.open_work(
             kind=DECISION_WORK,
             rule="R6",
@@ -212,9 +190,7 @@ async def decide(
     """R6: approved, rejected or returned, by a team manager or panel member who is not the
     request's author."""
     async with ctx.uow() as uow:
-        request = await load_visible(uow, request_id, for_update=True)
-        ctx.principal.require("funding.decide")
-        check_if_match(if_match, request.version)
+        request = await load_for_change(uow, FundingRequest, request_id, "funding.decide", if_match)
         action = decision_action(body.outcome, body.reason)
         before = request.status
         request.status = FUNDING.transition(before, action)
@@ -223,7 +199,6 @@ async def decide(
         request.decided_by = ctx.principal.sub
         request.reason = body.reason
         uow.touch(request)
-        uow.add(request)
         await uow.close_work(SUBJECT, request.id, kinds=[DECISION_WORK], reason=body.outcome)
         await uow.flush()
         read = to_read(request)
@@ -260,7 +235,6 @@ async def link_to_placement(
     for request in rows.all():
         request.placement_id = placement_id
         uow.touch(request)
-        uow.add(request)
 
 
 async def submitted_referrals(uow: UnitOfWork, referral_ids: list[uuid.UUID]) -> set[uuid.UUID]:

@@ -5,9 +5,9 @@ vacancy's (always in that order), and the partial unique indexes on `matches` ba
 locks up: at most one accepted match per referral and one holding each vacancy, even
 with several API processes.
 
-Registration point: `PROPOSE_CHECKS`. Areas that can hold a referral back from matching
-(R4 panels: actions outstanding) append an async check; each runs in the proposal's
-transaction, after the referral is locked, and raises a `DomainError` to refuse.
+`PROPOSE_CHECKS` (set by `app.wiring`): areas that can hold a referral back from matching
+(R4 panels: actions outstanding); each runs in the proposal's transaction, after the
+referral is locked, and raises a `DomainError` to refuse.
 """
 
 from __future__ import annotations
@@ -37,17 +37,15 @@ from app.models import Match, Provider, Referral, Vacancy
 from app.pagination import PageParams
 from app.problems import NotFound, ValidationFailed
 from app.schemas.matching import MatchActionBody, MatchCreate, MatchRead
-from app.services.common import check_if_match, fetch_page, in_scope
-from app.services.providers import load_provider
-from app.services.referrals import ON_WITHDRAWN, move
-from app.services.referrals import load_visible as load_referral
+from app.services.common import check_if_match, fetch_page, load_visible
+from app.services.referrals import move
 from app.uow import UnitOfWork
 
 SUBJECT = "match"
 
 ProposeCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
-# Checks run before a match is proposed, e.g. R4 panel actions outstanding (panels area).
-PROPOSE_CHECKS: list[ProposeCheck] = []
+# Set by app.wiring: checks run before a match is proposed (R4 panel actions outstanding).
+PROPOSE_CHECKS: tuple[ProposeCheck, ...] = ()
 
 # A unique index's name (PostgreSQL) or its columns (SQLite) -> the refusal it means.
 _UNIQUE_VIOLATIONS: tuple[tuple[tuple[str, ...], type[DomainError], str], ...] = (
@@ -85,11 +83,6 @@ def to_read(match: Match) -> MatchRead:
     return MatchRead.model_validate(match)
 
 
-async def load_visible(uow: UnitOfWork, match_id: uuid.UUID) -> Match:
-    match = await uow.get(Match, match_id)
-    return in_scope(uow.principal, match.team if match else None, match, "match", match_id)
-
-
 async def load_vacancy_locked(
     uow: UnitOfWork, vacancy_id: uuid.UUID, provider: Provider
 ) -> Vacancy:
@@ -105,18 +98,23 @@ async def load_vacancy_locked(
 
 
 def set_vacancy_status(uow: UnitOfWork, vacancy: Vacancy, status: str, **data: object) -> None:
-    """Move a vacancy (open, held, filled) with its audit entry and `vacancy.<status>` event."""
+    """Another area's action moves a vacancy (open, held, filled): its audit entry
+    `vacancy.<status>` and one `vacancy.status_changed` event."""
     before = vacancy.status
     vacancy.status = status
     uow.touch(vacancy)
-    uow.add(vacancy)
-    uow.record(
-        status,
+    uow.audit(
+        f"vacancy.{status}",
         "vacancy",
         vacancy.id,
         before={"status": before},
         after={"status": status},
-        data={
+    )
+    uow.emit(
+        "vacancy.status_changed",
+        "vacancy",
+        vacancy.id,
+        {
             "from": before,
             "to": status,
             "provider_id": str(vacancy.provider_id),
@@ -129,14 +127,14 @@ async def propose(ctx: Context, referral_id: uuid.UUID, body: MatchCreate) -> Ma
     """R5 propose; R1 the first match moves a referral needing no panel to `matching`;
     R2 emergency eligibility; R4 via `PROPOSE_CHECKS`."""
     async with ctx.uow() as uow:
-        referral = await load_referral(uow, referral_id, for_update=True)
+        referral = await load_visible(uow, Referral, referral_id, for_update=True)
         ctx.principal.require("matches.write")
         for check in PROPOSE_CHECKS:
             await check(uow, referral)
         action = proposal_action(referral.status, referral.service)
         if action is not None:
             REFERRAL.transition(referral.status, action)  # refuse early with R1
-        provider = await load_provider(uow, body.provider_id)
+        provider = await load_visible(uow, Provider, body.provider_id)
         vacancy = None
         if body.vacancy_id is not None:
             vacancy = await load_vacancy_locked(uow, body.vacancy_id, provider)
@@ -173,14 +171,14 @@ async def propose(ctx: Context, referral_id: uuid.UUID, body: MatchCreate) -> Ma
 
 async def get(ctx: Context, match_id: uuid.UUID) -> MatchRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, match_id))
+        return to_read(await load_visible(uow, Match, match_id))
 
 
 async def list_for_referral(
     ctx: Context, referral_id: uuid.UUID, status: str | None, page: PageParams
 ) -> tuple[list[MatchRead], str | None]:
     async with ctx.uow() as uow:
-        await load_referral(uow, referral_id)
+        await load_visible(uow, Referral, referral_id)
         stmt = select(Match).where(col(Match.referral_id) == referral_id)
         if status:
             stmt = stmt.where(col(Match.status) == status)
@@ -234,7 +232,7 @@ async def act(
 ) -> MatchRead:
     """One R5 move: contact, assess, accept, decline or withdraw."""
     async with ctx.uow() as uow:
-        match = await load_visible(uow, match_id)
+        match = await load_visible(uow, Match, match_id)
         ctx.principal.require("matches.write")
         # Lock order: the referral, then the match, then the vacancy.
         referral = await uow.get(Referral, match.referral_id, for_update=True)
@@ -254,7 +252,6 @@ async def act(
             match.notes = body.reason
         match.status = after
         uow.touch(match)
-        uow.add(match)
         await flush_or_conflict(uow)
         read = to_read(match)
         uow.record(
@@ -286,7 +283,6 @@ async def withdraw_open_matches(uow: UnitOfWork, referral: Referral) -> None:
         match.status = MATCH.transition(before, "withdraw")
         match.reason = "The referral was withdrawn."
         uow.touch(match)
-        uow.add(match)
         uow.record(
             match.status,
             SUBJECT,
@@ -296,6 +292,3 @@ async def withdraw_open_matches(uow: UnitOfWork, referral: Referral) -> None:
             team=match.team,
         )
     await flush_or_conflict(uow)
-
-
-ON_WITHDRAWN.append(withdraw_open_matches)

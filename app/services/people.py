@@ -15,7 +15,7 @@ from app.models import ExternalId, Person
 from app.pagination import PageParams
 from app.problems import Conflict, Forbidden, ValidationFailed
 from app.schemas.people import PersonCreate, PersonRead, PersonUpdate, PersonUpsert
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import fetch_page, load_for_change, load_visible, team_filter
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "person"
@@ -51,15 +51,6 @@ async def _external_ids(
     for row in rows.all():
         out[row.person_id].append(row)
     return out
-
-
-async def load_visible(
-    uow: UnitOfWork, person_id: uuid.UUID, *, for_update: bool = False
-) -> Person:
-    """The person, if the caller may see them; 404 otherwise (R19 scoping)."""
-    person = await uow.get(Person, person_id, for_update=for_update)
-    team = person.team if person else None
-    return in_scope(uow.principal, team, person, "person", person_id)
 
 
 def _check_team_allowed(ctx: Context, team: str) -> None:
@@ -121,7 +112,7 @@ async def create(ctx: Context, body: PersonCreate) -> PersonRead:
 
 async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
     async with ctx.uow() as uow:
-        person = await load_visible(uow, person_id)
+        person = await load_visible(uow, Person, person_id)
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         await uow.audit_reads(SUBJECT, [person.id], "person.read")
         return read
@@ -166,16 +157,8 @@ async def update(
     ctx: Context, person_id: uuid.UUID, body: PersonUpdate, if_match: str | None
 ) -> PersonRead:
     async with ctx.uow() as uow:
-        person = await load_visible(uow, person_id, for_update=True)
-        ctx.principal.require("people.update")
-        check_if_match(if_match, person.version)
-        changes = body.model_dump(exclude_unset=True)
-        for name in ("given_name", "family_name", "date_of_birth", "cohort", "team"):
-            if name in changes and changes[name] is None:
-                raise ValidationFailed(
-                    f"{name} cannot be null.",
-                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
-                )
+        person = await load_for_change(uow, Person, person_id, "people.update", if_match)
+        changes = body.changes()
         if "team" in changes:
             _check_team_allowed(ctx, changes["team"])
         before = snapshot(person)
@@ -183,7 +166,6 @@ async def update(
             setattr(person, name, value)
         person.search_name = _search_name(person)
         uow.touch(person)
-        uow.add(person)
         await uow.flush()
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         uow.record(
@@ -257,7 +239,7 @@ async def _upsert_once(
                 team=person.team,
             )
             return read, True
-        person = await load_visible(uow, link.person_id, for_update=True)
+        person = await load_visible(uow, Person, link.person_id, for_update=True)
         known = {
             e.system: e.external_id for e in (await _external_ids(uow, [person.id]))[person.id]
         }
@@ -271,7 +253,6 @@ async def _upsert_once(
                 setattr(person, name, value)
             person.search_name = _search_name(person)
             uow.touch(person)
-            uow.add(person)
             await uow.flush()
             uow.record(
                 "updated",

@@ -4,12 +4,12 @@ Confirming takes the referral's row lock, then the person's (R7: one active plac
 also held by a partial unique index), then the vacancy's; it fills the vacancy, sets the
 referral to `placed` and emits `placement.confirmed`.
 
-Registration point for reviews (R12-R14, R17, a later issue): `ON_CONFIRMED`. A reviews
-module appends an async hook taking the unit of work, the placement and its
-`ConfirmedPlacement` facts; it runs inside the confirmation's transaction, so the
-reviews it schedules commit with the placement or not at all. The same facts are the
-`placement.confirmed` event's data for consumers of the change feed. `ON_ENDED` hooks run
-inside an ending's transaction (reviews cancels the placement's scheduled reviews).
+`ON_CONFIRMED` (set by `app.wiring`): hooks taking the unit of work, the placement and
+its `ConfirmedPlacement` facts; they run inside the confirmation's transaction, so the
+reviews they schedule (R12-R14, R17) commit with the placement or not at all. The same
+facts are the `placement.confirmed` event's data for consumers of the change feed.
+`ON_ENDED` hooks run inside an ending's transaction (reviews cancels the placement's
+scheduled reviews).
 """
 
 from __future__ import annotations
@@ -38,27 +38,24 @@ from app.domain.placements import (
 from app.domain.referrals import REFERRAL
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
-from app.models import Match, Person, Placement, Vacancy
+from app.models import Match, Person, Placement, Provider, Referral, Vacancy
 from app.pagination import PageParams
 from app.problems import NotFound, ValidationFailed
 from app.schemas.placements import CourtesyCall, PlacementCreate, PlacementEnd, PlacementRead
 from app.services import funding
-from app.services.common import check_if_match, in_scope, scoped_page
-from app.services.documents import Owner, register_owner
+from app.services.common import load_for_change, load_visible, scoped_page
 from app.services.matching import flush_or_conflict, load_vacancy_locked, set_vacancy_status
-from app.services.providers import load_provider
-from app.services.referrals import load_visible as load_referral
 from app.services.referrals import move
 from app.uow import UnitOfWork
 
 SUBJECT = "placement"
 
 OnConfirmed = Callable[[UnitOfWork, Placement, ConfirmedPlacement], Awaitable[None]]
-# Hooks run when a placement is confirmed, in its transaction (reviews, R12-R14, R17).
-ON_CONFIRMED: list[OnConfirmed] = []
+# Set by app.wiring: run when a placement is confirmed, in its transaction.
+ON_CONFIRMED: tuple[OnConfirmed, ...] = ()
 OnEnded = Callable[[UnitOfWork, Placement], Awaitable[None]]
-# Hooks run when a placement ends, in its transaction (reviews cancels scheduled ones).
-ON_ENDED: list[OnEnded] = []
+# Set by app.wiring: run when a placement ends, in its transaction.
+ON_ENDED: tuple[OnEnded, ...] = ()
 
 _FOLLOW_UP_TITLES = {
     "funding_request_submitted": "Emergency placement: submit its funding request for sign-off",
@@ -74,15 +71,6 @@ class PlacementsFilter:
 
 def to_read(placement: Placement) -> PlacementRead:
     return PlacementRead.model_validate(placement)
-
-
-async def load_visible(
-    uow: UnitOfWork, placement_id: uuid.UUID, *, for_update: bool = False
-) -> Placement:
-    placement = await uow.get(Placement, placement_id, for_update=for_update)
-    return in_scope(
-        uow.principal, placement.team if placement else None, placement, "placement", placement_id
-    )
 
 
 def _invalid(field: str, detail: str) -> ValidationFailed:
@@ -126,7 +114,7 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
     confirmed straight from matching and opens its follow-ups."""
     async with ctx.uow() as uow:
         # Lock order: the referral, the person, then the vacancy.
-        referral = await load_referral(uow, body.referral_id, for_update=True)
+        referral = await load_visible(uow, Referral, body.referral_id, for_update=True)
         ctx.principal.require("placements.write")
         person = await uow.get(Person, referral.person_id, for_update=True)
         if person is None:  # pragma: no cover - a foreign key keeps it
@@ -140,7 +128,7 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         if match is not None and body.vacancy_id not in (None, match.vacancy_id):
             raise _invalid("vacancy_id", "vacancy_id is not the accepted match's vacancy.")
         check_funding_for_placement(referral.urgency, await funding.has_approved(uow, referral.id))
-        provider = await load_provider(uow, body.provider_id)
+        provider = await load_visible(uow, Provider, body.provider_id)
         vacancy_id = body.vacancy_id or (match.vacancy_id if match else None)
         vacancy: Vacancy | None = None
         if vacancy_id is not None:
@@ -180,7 +168,6 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         if match is not None:
             match.placed_at = uow.now
             uow.touch(match)
-            uow.add(match)
         await funding.link_to_placement(uow, referral.id, placement.id)
         await move(uow, referral, action, placement_id=placement.id)
         if emergency:
@@ -247,7 +234,7 @@ async def _open_follow_ups(
 
 async def get(ctx: Context, placement_id: uuid.UUID) -> PlacementRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, placement_id))
+        return to_read(await load_visible(uow, Placement, placement_id))
 
 
 async def list_placements(
@@ -265,9 +252,9 @@ async def end(
 ) -> PlacementRead:
     """R7 `active -> ended` with an end date and reason; frees the vacancy (filled -> open)."""
     async with ctx.uow() as uow:
-        placement = await load_visible(uow, placement_id, for_update=True)
-        ctx.principal.require("placements.write")
-        check_if_match(if_match, placement.version)
+        placement = await load_for_change(
+            uow, Placement, placement_id, "placements.write", if_match
+        )
         before = placement.status
         placement.status = PLACEMENT.transition(before, "end")
         check_end_date(placement.start_date, body.end_date)
@@ -276,7 +263,6 @@ async def end(
         placement.ended_at = uow.now
         placement.ended_by = ctx.principal.sub
         uow.touch(placement)
-        uow.add(placement)
         if placement.vacancy_id is not None:
             vacancy = await uow.get(Vacancy, placement.vacancy_id, for_update=True)
             if vacancy is not None and vacancy.status == "filled":
@@ -301,15 +287,14 @@ async def courtesy_call(
 ) -> PlacementRead:
     """R2 follow-up: the courtesy call to the carer after an emergency placement."""
     async with ctx.uow() as uow:
-        placement = await load_visible(uow, placement_id, for_update=True)
-        ctx.principal.require("placements.write")
-        check_if_match(if_match, placement.version)
+        placement = await load_for_change(
+            uow, Placement, placement_id, "placements.write", if_match
+        )
         check_courtesy_call(placement.courtesy_call_on)
         placement.courtesy_call_on = body.called_on or local_date(uow.now)
         placement.courtesy_call_by = ctx.principal.sub
         placement.courtesy_call_notes = body.notes
         uow.touch(placement)
-        uow.add(placement)
         await uow.close_work(
             "referral", placement.referral_id, kinds=["courtesy_call"], reason="courtesy_call_made"
         )
@@ -323,11 +308,3 @@ async def courtesy_call(
             team=placement.team,
         )
         return read
-
-
-async def _document_owner(uow: UnitOfWork, placement_id: uuid.UUID) -> Owner:
-    placement = await load_visible(uow, placement_id)
-    return Owner(type=SUBJECT, id=placement.id, scope_team=placement.team)
-
-
-register_owner(SUBJECT, _document_owner, "documents.upload")

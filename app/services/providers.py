@@ -11,7 +11,6 @@ from app.context import Context
 from app.ids import uuid7
 from app.models import Provider, Vacancy
 from app.pagination import PageParams
-from app.problems import ValidationFailed
 from app.schemas.providers import (
     ProviderCreate,
     ProviderRead,
@@ -20,8 +19,8 @@ from app.schemas.providers import (
     VacancyRead,
     VacancyUpdate,
 )
-from app.services.common import check_if_match, fetch_page, must_exist
-from app.uow import UnitOfWork, snapshot
+from app.services.common import fetch_page, load_for_change, load_visible
+from app.uow import snapshot
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,6 @@ class ProvidersFilter:
     external: bool | None = None
     active: bool | None = None
     q: str | None = None
-
-
-def _no_nulls(changes: dict[str, object], *names: str) -> None:
-    for name in names:
-        if name in changes and changes[name] is None:
-            raise ValidationFailed(
-                f"{name} cannot be null.",
-                errors=[{"loc": ["body", name], "msg": "may not be null"}],
-            )
 
 
 async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
@@ -61,17 +51,9 @@ async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
         return read
 
 
-async def load_provider(
-    uow: UnitOfWork, provider_id: uuid.UUID, *, for_update: bool = False
-) -> Provider:
-    return must_exist(
-        await uow.get(Provider, provider_id, for_update=for_update), "provider", provider_id
-    )
-
-
 async def get_provider(ctx: Context, provider_id: uuid.UUID) -> ProviderRead:
     async with ctx.uow() as uow:
-        return ProviderRead.model_validate(await load_provider(uow, provider_id))
+        return ProviderRead.model_validate(await load_visible(uow, Provider, provider_id))
 
 
 async def list_providers(
@@ -100,17 +82,13 @@ async def update_provider(
     ctx: Context, provider_id: uuid.UUID, body: ProviderUpdate, if_match: str | None
 ) -> ProviderRead:
     async with ctx.uow() as uow:
-        provider = await load_provider(uow, provider_id, for_update=True)
-        ctx.principal.require("providers.write")
-        check_if_match(if_match, provider.version)
-        changes = body.model_dump(exclude_unset=True)
-        _no_nulls(changes, "name", "team", "on_emergency_rota", "external", "active")
+        provider = await load_for_change(uow, Provider, provider_id, "providers.write", if_match)
+        changes = body.changes()
         before = snapshot(provider)
         for name, value in changes.items():
             setattr(provider, name, value)
         provider.search_name = provider.name.lower()
         uow.touch(provider)
-        uow.add(provider)
         await uow.flush()
         uow.record(
             "updated",
@@ -125,7 +103,7 @@ async def update_provider(
 
 async def create_vacancy(ctx: Context, provider_id: uuid.UUID, body: VacancyCreate) -> VacancyRead:
     async with ctx.uow() as uow:
-        provider = await load_provider(uow, provider_id)
+        provider = await load_visible(uow, Provider, provider_id)
         ctx.principal.require("vacancies.write")
         vacancy = Vacancy(
             **body.model_dump(),
@@ -143,24 +121,16 @@ async def create_vacancy(ctx: Context, provider_id: uuid.UUID, body: VacancyCrea
         return read
 
 
-async def load_vacancy(
-    uow: UnitOfWork, vacancy_id: uuid.UUID, *, for_update: bool = False
-) -> Vacancy:
-    return must_exist(
-        await uow.get(Vacancy, vacancy_id, for_update=for_update), "vacancy", vacancy_id
-    )
-
-
 async def get_vacancy(ctx: Context, vacancy_id: uuid.UUID) -> VacancyRead:
     async with ctx.uow() as uow:
-        return VacancyRead.model_validate(await load_vacancy(uow, vacancy_id))
+        return VacancyRead.model_validate(await load_visible(uow, Vacancy, vacancy_id))
 
 
 async def list_vacancies(
     ctx: Context, provider_id: uuid.UUID, status: str | None, page: PageParams
 ) -> tuple[list[VacancyRead], str | None]:
     async with ctx.uow() as uow:
-        await load_provider(uow, provider_id)
+        await load_visible(uow, Provider, provider_id)
         stmt = select(Vacancy).where(col(Vacancy.provider_id) == provider_id)
         if status:
             stmt = stmt.where(col(Vacancy.status) == status)
@@ -173,16 +143,12 @@ async def update_vacancy(
 ) -> VacancyRead:
     """PATCH never changes a status: matching and placements move a vacancy."""
     async with ctx.uow() as uow:
-        vacancy = await load_vacancy(uow, vacancy_id, for_update=True)
-        ctx.principal.require("vacancies.write")
-        check_if_match(if_match, vacancy.version)
-        changes = body.model_dump(exclude_unset=True)
-        _no_nulls(changes, "label")
+        vacancy = await load_for_change(uow, Vacancy, vacancy_id, "vacancies.write", if_match)
+        changes = body.changes()
         before = snapshot(vacancy)
         for name, value in changes.items():
             setattr(vacancy, name, value)
         uow.touch(vacancy)
-        uow.add(vacancy)
         await uow.flush()
         uow.record(
             "updated",

@@ -1,7 +1,9 @@
 """Referrals (R1, R2): create, read, list, patch, submit, withdraw, close.
 
 Other areas move a referral through `move()` (panel, matching, placements), so every
-transition is checked against the one table in `app.domain.referrals` and recorded.
+transition is checked against the one table in `app.domain.referrals` and recorded. The
+referral's own actions emit `referral.submitted`, `referral.withdrawn`, `referral.closed`;
+a move by another area emits `referral.status_changed` (docs/decisions/0011-event-names.md).
 """
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.context import Context
 from app.domain.calendar import end_of_day, local_date
 from app.domain.errors import InvalidTransition
 from app.domain.referrals import OPEN_STATES, REFERRAL, check_new_referral, submit_action
 from app.ids import uuid7
-from app.models.referrals import Referral
+from app.models import Person, Referral
 from app.pagination import PageParams
-from app.problems import ValidationFailed
 from app.schemas.referrals import (
     CloseBody,
     ReferralCreate,
@@ -25,21 +27,19 @@ from app.schemas.referrals import (
     ReferralUpdate,
     WithdrawBody,
 )
-from app.services.common import check_if_match, in_scope, scoped_page
-from app.services.documents import Owner, register_owner
-from app.services.people import load_visible as load_person
+from app.services.common import load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "referral"
 
-# Checks run before `close` (R1: once the placement's follow-ups are done). Areas that
-# own follow-ups (placements, R2 duty tracker) register theirs; each raises to refuse.
+# Set by app.wiring. Checks run before `close` (R1: once the placement's follow-ups are
+# done); each raises to refuse.
 CloseCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
-CLOSE_CHECKS: list[CloseCheck] = []
-# Hooks run in the withdrawal's transaction: areas wind down what the referral held
-# (matches release their vacancies, panel bookings close their work items).
+CLOSE_CHECKS: tuple[CloseCheck, ...] = ()
+# Set by app.wiring. Hooks run in the withdrawal's transaction: areas wind down what the
+# referral held.
 WithdrawHook = Callable[[UnitOfWork, Referral], Awaitable[None]]
-ON_WITHDRAWN: list[WithdrawHook] = []
+ON_WITHDRAWN: tuple[WithdrawHook, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,22 +54,11 @@ def to_read(referral: Referral) -> ReferralRead:
     return ReferralRead.model_validate(referral)
 
 
-async def load_visible(
-    uow: UnitOfWork, referral_id: uuid.UUID, *, for_update: bool = False
-) -> Referral:
-    """The referral if the caller may see it (its person's team); 404 otherwise."""
-    referral = await uow.get(Referral, referral_id, for_update=for_update)
-    return in_scope(
-        uow.principal, referral.team if referral else None, referral, "referral", referral_id
-    )
-
-
-async def move(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> str:
-    """Apply one R1 transition, with its audit entry and `referral.<status>` event."""
+def _transition(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> dict[str, Any]:
+    """Apply one R1 transition with its audit entry; returns the event data it makes."""
     before = referral.status
     referral.status = REFERRAL.transition(referral.status, action)
     uow.touch(referral)
-    uow.add(referral)
     uow.audit(
         f"referral.{action}",
         SUBJECT,
@@ -77,19 +66,20 @@ async def move(uow: UnitOfWork, referral: Referral, action: str, **data: object)
         before={"status": before},
         after={"status": referral.status, **_jsonable(data)},
     )
-    uow.emit(
-        f"referral.{referral.status}",
-        SUBJECT,
-        referral.id,
-        {
-            "from": before,
-            "to": referral.status,
-            "action": action,
-            "person_id": str(referral.person_id),
-            **_jsonable(data),
-        },
-        team=referral.team,
-    )
+    return {
+        "from": before,
+        "to": referral.status,
+        "action": action,
+        "person_id": str(referral.person_id),
+        **_jsonable(data),
+    }
+
+
+async def move(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> str:
+    """Another area's action moves the referral (R1): its audit entry and one
+    `referral.status_changed` event (`from`, `to`, `action` and what caused it)."""
+    event = _transition(uow, referral, action, **data)
+    uow.emit("referral.status_changed", SUBJECT, referral.id, event, team=referral.team)
     return referral.status
 
 
@@ -99,7 +89,7 @@ def _jsonable(data: dict[str, object]) -> dict[str, object]:
 
 async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
     async with ctx.uow() as uow:
-        person = await load_person(uow, body.person_id)
+        person = await load_visible(uow, Person, body.person_id)
         ctx.principal.require("referrals.create")
         check_new_referral(body.urgency, body.service)
         referral = Referral(
@@ -122,7 +112,7 @@ async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, referral_id))
+        return to_read(await load_visible(uow, Referral, referral_id))
 
 
 async def list_referrals(
@@ -145,23 +135,14 @@ async def update(
     ctx: Context, referral_id: uuid.UUID, body: ReferralUpdate, if_match: str | None
 ) -> ReferralRead:
     async with ctx.uow() as uow:
-        referral = await load_visible(uow, referral_id, for_update=True)
-        ctx.principal.require("referrals.update")
-        check_if_match(if_match, referral.version)
+        referral = await load_for_change(uow, Referral, referral_id, "referrals.update", if_match)
         if referral.status not in OPEN_STATES:
             raise InvalidTransition(f"A {referral.status} referral cannot be changed.", rule="R1")
-        changes = body.model_dump(exclude_unset=True)
-        for name, value in changes.items():
-            if value is None:
-                raise ValidationFailed(
-                    f"{name} cannot be null.",
-                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
-                )
+        changes = body.changes()
         before = snapshot(referral)
         for name, value in changes.items():
             setattr(referral, name, value)
         uow.touch(referral)
-        uow.add(referral)
         await uow.flush()
         uow.record(
             "updated",
@@ -179,21 +160,19 @@ async def submit(ctx: Context, referral_id: uuid.UUID, if_match: str | None) -> 
     """R1 submit; R2: an emergency referral goes straight to matching and raises a
     same-day work item for the placements team's duty officer."""
     async with ctx.uow() as uow:
-        referral = await load_visible(uow, referral_id, for_update=True)
-        ctx.principal.require("referrals.submit")
-        check_if_match(if_match, referral.version)
+        referral = await load_for_change(uow, Referral, referral_id, "referrals.submit", if_match)
         action = submit_action(referral.urgency, referral.service)
         referral.submitted_at = uow.now
         referral.submitted_by = ctx.principal.sub
-        await move(uow, referral, action)
+        event = _transition(uow, referral, action)
         uow.emit(
             "referral.submitted",
             SUBJECT,
             referral.id,
             {
+                **event,
                 "urgency": referral.urgency,
                 "service": referral.service,
-                "person_id": str(referral.person_id),
                 "status": referral.status,
             },
             team=referral.team,
@@ -217,12 +196,11 @@ async def withdraw(
     ctx: Context, referral_id: uuid.UUID, body: WithdrawBody, if_match: str | None
 ) -> ReferralRead:
     async with ctx.uow() as uow:
-        referral = await load_visible(uow, referral_id, for_update=True)
-        ctx.principal.require("referrals.withdraw")
-        check_if_match(if_match, referral.version)
+        referral = await load_for_change(uow, Referral, referral_id, "referrals.withdraw", if_match)
         referral.withdrawn_reason = body.reason
         referral.closed_at = uow.now
-        await move(uow, referral, "withdraw", reason=body.reason)
+        event = _transition(uow, referral, "withdraw", reason=body.reason)
+        uow.emit("referral.withdrawn", SUBJECT, referral.id, event, team=referral.team)
         await uow.close_work(SUBJECT, referral.id, reason="referral_withdrawn")
         for hook in ON_WITHDRAWN:
             await hook(uow, referral)
@@ -234,23 +212,14 @@ async def close(
     ctx: Context, referral_id: uuid.UUID, body: CloseBody, if_match: str | None
 ) -> ReferralRead:
     async with ctx.uow() as uow:
-        referral = await load_visible(uow, referral_id, for_update=True)
-        ctx.principal.require("referrals.close")
-        check_if_match(if_match, referral.version)
+        referral = await load_for_change(uow, Referral, referral_id, "referrals.close", if_match)
         REFERRAL.transition(referral.status, "close")  # refuse early with R1
         for check in CLOSE_CHECKS:
             await check(uow, referral)
         referral.close_note = body.note
         referral.closed_at = uow.now
-        await move(uow, referral, "close")
+        event = _transition(uow, referral, "close")
+        uow.emit("referral.closed", SUBJECT, referral.id, event, team=referral.team)
         await uow.close_work(SUBJECT, referral.id, reason="referral_closed")
         await uow.flush()
         return to_read(referral)
-
-
-async def _document_owner(uow: UnitOfWork, referral_id: uuid.UUID) -> Owner:
-    referral = await load_visible(uow, referral_id)
-    return Owner(type=SUBJECT, id=referral.id, scope_team=referral.team)
-
-
-register_owner(SUBJECT, _document_owner, "documents.upload")

@@ -1,8 +1,8 @@
 """Reviews (R12-R15, R17): scheduled on confirmation, recorded, requested as extras.
 
-Registers on the placements service's hooks: `ON_CONFIRMED` schedules the reviews that
-apply (in the confirmation's transaction) and `ON_ENDED` cancels the scheduled reviews
-of an ended placement. Each scheduled review is a work item for the placement's team,
+Reacts to placements (wired in `app.wiring`): a confirmation schedules the reviews that
+apply (in the confirmation's transaction) and an ending cancels the scheduled reviews
+of the ended placement. Each scheduled review is a work item for the placement's team,
 due at the end of its due date, with the rule of its kind. Recording a review schedules
 the next one of its kind and sends the record to every participant who is a user: a
 `review_record` work item each, until acknowledged.
@@ -35,8 +35,7 @@ from app.ids import uuid7
 from app.models import Person, Placement, Provider, Review
 from app.pagination import PageParams
 from app.schemas.reviews import ExtraReview, ReviewRead, ReviewRecord
-from app.services import placements
-from app.services.common import check_if_match, in_scope, scoped_page
+from app.services.common import load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork
 
 SUBJECT = "review"
@@ -53,13 +52,6 @@ class ReviewsFilter:
 
 def to_read(review: Review) -> ReviewRead:
     return ReviewRead.model_validate(review)
-
-
-async def load_visible(
-    uow: UnitOfWork, review_id: uuid.UUID, *, for_update: bool = False
-) -> Review:
-    review = await uow.get(Review, review_id, for_update=for_update)
-    return in_scope(uow.principal, review.team if review else None, review, "review", review_id)
 
 
 def _schedule(
@@ -141,7 +133,6 @@ async def _cancel_scheduled(
         review.cancelled_at = uow.now
         review.cancelled_reason = reason
         uow.touch(review)
-        uow.add(review)
         await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason=reason)
         await uow.flush()
         _recorded(uow, "cancelled", review)
@@ -153,13 +144,9 @@ async def cancel_on_end(uow: UnitOfWork, placement: Placement) -> None:
     await _cancel_scheduled(uow, placement, "placement_ended")
 
 
-placements.ON_CONFIRMED.append(schedule_on_confirmation)
-placements.ON_ENDED.append(cancel_on_end)
-
-
 async def get(ctx: Context, review_id: uuid.UUID) -> ReviewRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, review_id))
+        return to_read(await load_visible(uow, Review, review_id))
 
 
 async def list_reviews(
@@ -183,9 +170,7 @@ async def record(
     """R15: record a held review; schedule the next of its kind; send the record to each
     participant who is a user (a `review_record` work item until acknowledged)."""
     async with ctx.uow() as uow:
-        review = await load_visible(uow, review_id, for_update=True)
-        ctx.principal.require("reviews.record")
-        check_if_match(if_match, review.version)
+        review = await load_for_change(uow, Review, review_id, "reviews.record", if_match)
         before = review.status
         review.status = REVIEW.transition(before, "record")
         placement = await uow.get(Placement, review.placement_id, for_update=True)
@@ -199,7 +184,6 @@ async def record(
         review.recorded_at = uow.now
         review.recorded_by = ctx.principal.sub
         uow.touch(review)
-        uow.add(review)
         await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason="held")
         if placement.status == "active":
             # The cycle runs from the date the last review was held (R12, R14): a review
@@ -238,7 +222,7 @@ async def request_extra(ctx: Context, placement_id: uuid.UUID, body: ExtraReview
     """R14 an extra review on a significant change; R17 an extra QA visit (placements
     manager only)."""
     async with ctx.uow() as uow:
-        placement = await placements.load_visible(uow, placement_id, for_update=True)
+        placement = await load_visible(uow, Placement, placement_id, for_update=True)
         ctx.principal.require(
             "qa_visits.manage" if body.kind == "qa_visit" else "reviews.request_extra"
         )

@@ -22,7 +22,7 @@ from app.ids import uuid7
 from app.models import Supervision, SupportRequest
 from app.pagination import PageParams
 from app.schemas.supervision import SupervisionRead, SupervisionRecord
-from app.services.common import check_if_match, fetch_page, in_scope, team_filter
+from app.services.common import check_if_match, fetch_page, load_visible, team_filter
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "supervision"
@@ -38,13 +38,6 @@ class SupervisionsFilter:
 
 def to_read(supervision: Supervision) -> SupervisionRead:
     return SupervisionRead.model_validate(supervision)
-
-
-async def load_visible(
-    uow: UnitOfWork, supervision_id: uuid.UUID, *, for_update: bool = False
-) -> Supervision:
-    row = await uow.get(Supervision, supervision_id, for_update=for_update)
-    return in_scope(uow.principal, row.team if row else None, row, "supervision", supervision_id)
 
 
 def schedule(
@@ -115,7 +108,6 @@ async def cancel_scheduled(uow: UnitOfWork, support_request_id: uuid.UUID, reaso
         supervision.status = SUPERVISION.transition(supervision.status, "cancel")
         supervision.cancelled_reason = reason
         uow.touch(supervision)
-        uow.add(supervision)
         await uow.close_work(SUBJECT, supervision.id, reason=reason)
         uow.record(
             "cancelled",
@@ -135,7 +127,7 @@ async def cancel_scheduled(uow: UnitOfWork, support_request_id: uuid.UUID, reaso
 
 async def get(ctx: Context, supervision_id: uuid.UUID) -> SupervisionRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, supervision_id))
+        return to_read(await load_visible(uow, Supervision, supervision_id))
 
 
 async def list_supervisions(
@@ -163,11 +155,11 @@ async def record(
     """R11: record a held supervision; its outcome schedules the next one 4 or 8 weeks after
     the date held for the same worker, or none (service ended)."""
     async with ctx.uow() as uow:
-        found = await load_visible(uow, supervision_id)
+        found = await load_visible(uow, Supervision, supervision_id)
         ctx.principal.require("supervisions.record")
         # Lock order everywhere: support request, then its supervisions.
         request = await uow.get(SupportRequest, found.support_request_id, for_update=True)
-        supervision = await load_visible(uow, supervision_id, for_update=True)
+        supervision = await load_visible(uow, Supervision, supervision_id, for_update=True)
         assert request is not None
         check_if_match(if_match, supervision.version)
         before = snapshot(supervision)
@@ -192,7 +184,6 @@ async def record(
             )
             supervision.next_supervision_id = nxt.id
         uow.touch(supervision)
-        uow.add(supervision)
         await uow.flush()
         read = to_read(supervision)
         uow.record(

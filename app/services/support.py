@@ -21,14 +21,12 @@ from app.domain.support import (
     first_supervision_due,
 )
 from app.ids import uuid7
-from app.models import Document, SupportRequest
+from app.models import Document, Provider, SupportRequest
 from app.pagination import PageParams
 from app.problems import Forbidden
 from app.schemas.support import SupportDecision, SupportRequestCreate, SupportRequestRead
 from app.services import casework, supervision
-from app.services.common import check_if_match, in_scope, scoped_page
-from app.services.documents import Owner, register_owner
-from app.services.providers import load_provider
+from app.services.common import load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "support_request"
@@ -47,19 +45,11 @@ def to_read(request: SupportRequest) -> SupportRequestRead:
     )
 
 
-async def load_visible(
-    uow: UnitOfWork, request_id: uuid.UUID, *, for_update: bool = False
-) -> SupportRequest:
-    """The request if the caller may see it (the foster carer's team); 404 otherwise."""
-    row = await uow.get(SupportRequest, request_id, for_update=for_update)
-    return in_scope(uow.principal, row.team if row else None, row, "support request", request_id)
-
-
 async def create(ctx: Context, body: SupportRequestCreate) -> SupportRequestRead:
     """A draft request for a foster carer (provider service foster_care, else 422 R8)."""
     ctx.principal.require("support_requests.create")
     async with ctx.uow() as uow:
-        provider = await load_provider(uow, body.provider_id)
+        provider = await load_visible(uow, Provider, body.provider_id)
         check_provider_service(provider.service)
         if not ctx.principal.can_see_team(provider.team):
             raise Forbidden(
@@ -87,7 +77,7 @@ async def create(ctx: Context, body: SupportRequestCreate) -> SupportRequestRead
 
 async def get(ctx: Context, request_id: uuid.UUID) -> SupportRequestRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, request_id))
+        return to_read(await load_visible(uow, SupportRequest, request_id))
 
 
 async def list_requests(
@@ -113,9 +103,9 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> S
     """R8 `draft -> submitted`, only with a risk assessment uploaded; the request then waits
     for the practice supervisors of its team (a work item for the team)."""
     async with ctx.uow() as uow:
-        request = await load_visible(uow, request_id, for_update=True)
-        ctx.principal.require("support_requests.submit")
-        check_if_match(if_match, request.version)
+        request = await load_for_change(
+            uow, SupportRequest, request_id, "support_requests.submit", if_match
+        )
         new_status = SUPPORT_REQUEST.transition(request.status, "submit")
         check_submit(await _document_kinds(uow, request.id))
         before = request.status
@@ -123,7 +113,6 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> S
         request.submitted_at = uow.now
         request.submitted_by = ctx.principal.sub
         uow.touch(request)
-        uow.add(request)
         uow.open_work(
             kind=DECISION_KIND,
             rule="R8",
@@ -154,9 +143,9 @@ async def decide(
     """R8: allocated (opens casework episode 1 and schedules the first supervision for the
     worker) or not allocated with an NFA reason from policy; one transaction."""
     async with ctx.uow() as uow:
-        request = await load_visible(uow, request_id, for_update=True)
-        ctx.principal.require("support_requests.decide")
-        check_if_match(if_match, request.version)
+        request = await load_for_change(
+            uow, SupportRequest, request_id, "support_requests.decide", if_match
+        )
         new_status = SUPPORT_REQUEST.transition(request.status, decision_action(body.allocated))
         if not body.allocated:
             request.nfa_reason = check_nfa_reason(body.nfa_reason, ctx.policy)
@@ -192,7 +181,6 @@ async def decide(
         else:
             data["nfa_reason"] = request.nfa_reason
         uow.touch(request)
-        uow.add(request)
         await uow.flush()
         read = to_read(request)
         uow.record(
@@ -205,11 +193,3 @@ async def decide(
             team=request.team,
         )
         return read
-
-
-async def _document_owner(uow: UnitOfWork, request_id: uuid.UUID) -> Owner:
-    request = await load_visible(uow, request_id)
-    return Owner(type=SUBJECT, id=request.id, scope_team=request.team)
-
-
-register_owner(SUBJECT, _document_owner, "support_documents.upload")

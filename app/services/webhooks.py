@@ -13,7 +13,6 @@ from app.domain.webhooks import generate_secret
 from app.ids import uuid7
 from app.models import EventCounter, Webhook, WebhookDelivery
 from app.pagination import PageParams, encode_cursor
-from app.problems import ValidationFailed
 from app.schemas.webhooks import (
     DeliveryRead,
     WebhookCreate,
@@ -21,8 +20,7 @@ from app.schemas.webhooks import (
     WebhookRead,
     WebhookUpdate,
 )
-from app.services.common import check_if_match, fetch_page, must_exist
-from app.uow import UnitOfWork
+from app.services.common import fetch_page, load_for_change, load_visible
 
 MANAGE = "webhooks.manage"
 
@@ -75,16 +73,10 @@ async def create_webhook(ctx: Context, body: WebhookCreate) -> WebhookCreated:
         return WebhookCreated(**_read(webhook).model_dump(), secret=webhook.secret)
 
 
-async def _load(uow: UnitOfWork, webhook_id: uuid.UUID, *, for_update: bool = False) -> Webhook:
-    return must_exist(
-        await uow.get(Webhook, webhook_id, for_update=for_update), "webhook", webhook_id
-    )
-
-
 async def get_webhook(ctx: Context, webhook_id: uuid.UUID) -> WebhookRead:
     ctx.principal.require(MANAGE)
     async with ctx.uow() as uow:
-        return _read(await _load(uow, webhook_id))
+        return _read(await load_visible(uow, Webhook, webhook_id))
 
 
 async def list_webhooks(
@@ -104,20 +96,12 @@ async def update_webhook(
 ) -> WebhookRead:
     ctx.principal.require(MANAGE)
     async with ctx.uow() as uow:
-        webhook = await _load(uow, webhook_id, for_update=True)
-        check_if_match(if_match, webhook.version)
-        changes = body.model_dump(exclude_unset=True)
-        for name in ("url", "event_types", "active"):
-            if name in changes and changes[name] is None:
-                raise ValidationFailed(
-                    f"{name} cannot be null.",
-                    errors=[{"loc": ["body", name], "msg": "may not be null"}],
-                )
+        webhook = await load_for_change(uow, Webhook, webhook_id, MANAGE, if_match)
+        changes = body.changes()
         before = _audit_view(webhook)
         for name, value in changes.items():
             setattr(webhook, name, list(value) if name == "event_types" else value)
         uow.touch(webhook)
-        uow.add(webhook)
         await uow.flush()
         after = _audit_view(webhook)
         uow.audit("webhook.updated", "webhook", webhook.id, before=before, after=after)
@@ -129,7 +113,7 @@ async def list_deliveries(
 ) -> tuple[list[DeliveryRead], str | None]:
     ctx.principal.require(MANAGE)
     async with ctx.uow() as uow:
-        await _load(uow, webhook_id)
+        await load_visible(uow, Webhook, webhook_id)
         stmt = select(WebhookDelivery).where(col(WebhookDelivery.webhook_id) == webhook_id)
         if status:
             stmt = stmt.where(col(WebhookDelivery.status) == status)

@@ -223,16 +223,17 @@ class PanelActionsOutstanding(DomainError):
 
 
 @pytest.fixture
-def r4_check() -> Iterator[None]:
+def r4_check(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Stands in for the panels area's R4 check, registered as it will be."""
 
     async def check(uow: object, referral: object) -> None:
         if getattr(referral, "needs", "") == "PANEL ACTIONS OUTSTANDING":
             raise PanelActionsOutstanding("Panel actions are outstanding.")
 
-    matching_service.PROPOSE_CHECKS.append(check)
+    monkeypatch.setattr(
+        matching_service, "PROPOSE_CHECKS", (*matching_service.PROPOSE_CHECKS, check)
+    )
     yield
-    matching_service.PROPOSE_CHECKS.remove(check)
 
 
 async def test_r4_propose_checks_can_refuse_a_proposal(api: Api, r4_check: None) -> None:

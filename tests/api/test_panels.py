@@ -12,7 +12,7 @@ import pytest
 from app.auth import Principal
 from app.context import Context
 from app.domain.panels import PanelActionsOutstanding
-from app.services.panels import ensure_no_outstanding_actions, outstanding_actions
+from app.services.panel_decisions import ensure_no_outstanding_actions, outstanding_actions
 from tests.support import Api, Caller, assert_problem, make_person, unique_team
 
 LONDON = ZoneInfo("Europe/London")
@@ -179,8 +179,12 @@ async def test_r3_practice_assurance_booking_moves_referral_and_pins_deadline_in
     assert [(e["type"], e["subject"]["id"]) for e in events.json()["items"]] == [
         ("panel_booking.created", booking["id"])
     ]
-    moved = await me.get("/v1/events", params={"type": "referral.panel"})
-    assert [e["subject"]["id"] for e in moved.json()["items"]] == [referral["id"]]
+    moved = await me.get("/v1/events", params={"type": "referral.status_changed"})
+    assert [
+        (e["subject"]["id"], e["data"]["to"])
+        for e in moved.json()["items"]
+        if e["subject"]["id"] == referral["id"]
+    ] == [(referral["id"], "panel")]
 
 
 async def test_r3_deadline_in_gmt_over_christmas_and_new_year(api: Api) -> None:

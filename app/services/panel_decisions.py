@@ -1,0 +1,165 @@
+"""Panel decisions and actions (R4; seed 003 steps 3-4).
+
+The decision moves the referral on (`matching`, once every action is done) or back
+(`submitted`, for a new booking); each action is a work item for the referral's team until
+done. While any action is outstanding a match cannot be proposed (`refuse_matching`, wired
+as one of matching's propose checks in `app.wiring`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from app.context import Context
+from app.domain.errors import InvalidTransition
+from app.domain.panels import (
+    BOOKING,
+    check_decision,
+    check_no_outstanding_actions,
+    referral_action_for,
+)
+from app.ids import uuid7
+from app.models import PanelAction, PanelBooking, Referral
+from app.problems import NotFound
+from app.schemas.panels import DecisionBody, PanelBookingRead
+from app.services.common import load_for_change, load_visible
+from app.services.panel_bookings import ACTION_SUBJECT, DOCUMENTS_DUE, SUBJECT, read_one
+from app.services.referrals import move
+from app.uow import UnitOfWork
+
+ACTION_DUE = "panel_action"
+
+
+async def outstanding_actions(uow: UnitOfWork, referral_id: uuid.UUID) -> int:
+    """How many panel actions of this referral are not yet done (R4)."""
+    result = await uow.session.exec(
+        select(func.count())
+        .select_from(PanelAction)
+        .where(col(PanelAction.referral_id) == referral_id)
+        .where(col(PanelAction.done).is_(False))
+    )
+    return int(result.one())
+
+
+async def ensure_no_outstanding_actions(uow: UnitOfWork, referral_id: uuid.UUID) -> None:
+    """R4: raise 409 `panel_actions_outstanding` while any panel action is not done."""
+    check_no_outstanding_actions(await outstanding_actions(uow, referral_id))
+
+
+async def refuse_matching(uow: UnitOfWork, referral: Referral) -> None:
+    """Matching's propose check (R4): no match while the referral owes panel actions."""
+    await ensure_no_outstanding_actions(uow, referral.id)
+
+
+async def decide(
+    ctx: Context, booking_id: uuid.UUID, body: DecisionBody, if_match: str | None
+) -> PanelBookingRead:
+    """R4: record the panel's decision and move the referral: approved -> matching;
+    approved_with_actions -> stays at panel until every action is done; deferred or
+    declined -> back to submitted for a new booking."""
+    async with ctx.uow() as uow:
+        booking = await load_for_change(
+            uow, PanelBooking, booking_id, "panel_bookings.decide", if_match
+        )
+        booking.status = BOOKING.transition(booking.status, "decide")
+        check_decision(booking.panel_kind, body.outcome, body.actions)
+        referral = await load_visible(uow, Referral, booking.referral_id, for_update=True)
+        before = {"status": "booked", "decision": None}
+        booking.decision = body.outcome
+        booking.decision_notes = body.notes
+        booking.decided_at = uow.now
+        booking.decided_by = ctx.principal.sub
+        uow.touch(booking)
+        actions = [
+            PanelAction(
+                id=uuid7(),
+                booking_id=booking.id,
+                referral_id=booking.referral_id,
+                position=position,
+                description=text,
+                done=False,
+                created_at=uow.now,
+            )
+            for position, text in enumerate(body.actions, start=1)
+        ]
+        for action in actions:
+            uow.add(action)
+            uow.open_work(
+                kind=ACTION_DUE,
+                rule="R4",
+                title=f"Panel action: {action.description[:250]}",
+                subject_type=ACTION_SUBJECT,
+                subject_id=action.id,
+                due_at=uow.now,
+                assignee_team=booking.team,
+                scope_team=booking.team,
+            )
+        await uow.close_work(SUBJECT, booking.id, kinds=[DOCUMENTS_DUE], reason="booking_decided")
+        referral_action = referral_action_for(body.outcome, len(actions))
+        if referral_action is not None:
+            await move(uow, referral, referral_action, booking_id=booking.id, outcome=body.outcome)
+        await uow.flush()
+        read = await read_one(uow, booking)
+        uow.record(
+            "decided",
+            SUBJECT,
+            booking.id,
+            before=before,
+            after={"status": read.status, "decision": read.decision},
+            data={
+                "outcome": body.outcome,
+                "actions": [a.model_dump(mode="json") for a in read.actions],
+                "referral_id": str(booking.referral_id),
+                "referral_status": referral.status,
+            },
+            team=booking.team,
+        )
+        return read
+
+
+async def complete_action(
+    ctx: Context, booking_id: uuid.UUID, action_id: uuid.UUID, if_match: str | None
+) -> PanelBookingRead:
+    """R4: mark one panel action done; the last one moves the referral to matching."""
+    async with ctx.uow() as uow:
+        booking = await load_for_change(
+            uow, PanelBooking, booking_id, "panel_actions.complete", if_match
+        )
+        action = await uow.get(PanelAction, action_id, for_update=True)
+        if action is None or action.booking_id != booking.id:
+            raise NotFound(f"No panel action {action_id} on this booking.")
+        BOOKING.transition(booking.status, "complete_action")
+        if action.done:
+            raise InvalidTransition("That panel action is already done.", rule="R4")
+        action.done = True
+        action.done_at = uow.now
+        action.done_by = ctx.principal.sub
+        uow.add(action)
+        uow.touch(booking)
+        await uow.close_work(ACTION_SUBJECT, action.id, reason="action_done")
+        await uow.flush()
+        remaining = await outstanding_actions(uow, booking.referral_id)
+        uow.record(
+            "completed",
+            ACTION_SUBJECT,
+            action.id,
+            before={"done": False},
+            after={"done": True, "done_by": action.done_by},
+            data={
+                "booking_id": str(booking.id),
+                "referral_id": str(booking.referral_id),
+                "description": action.description,
+                "outstanding": remaining,
+            },
+            team=booking.team,
+        )
+        if remaining == 0 and booking.decision == "approved_with_actions":
+            referral = await load_visible(uow, Referral, booking.referral_id, for_update=True)
+            referral_action = referral_action_for(booking.decision, remaining)
+            if referral_action is not None:
+                await move(uow, referral, referral_action, booking_id=booking.id)
+        await uow.flush()
+        return await read_one(uow, booking)
