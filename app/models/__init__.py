@@ -13,6 +13,7 @@ from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
+from app.models.review_records import ReviewAction, ReviewParticipant
 from app.models.reviews import ContactRestriction, Review
 from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
 from app.models.webhooks import Webhook, WebhookDelivery
@@ -40,6 +41,8 @@ __all__ = [
     "Provider",
     "Referral",
     "Review",
+    "ReviewAction",
+    "ReviewParticipant",
     "Supervision",
     "SupportRequest",
     "Vacancy",

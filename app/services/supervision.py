@@ -161,10 +161,19 @@ async def record(
     ctx: Context, supervision_id: uuid.UUID, body: SupervisionRecord, if_match: str | None
 ) -> SupervisionRead:
     """R11: record a held supervision; its outcome schedules the next one 4 or 8 weeks after
-    the date held for the same worker, or none (service ended)."""
+    the date held for the same worker, or none: service ended answers the open casework
+    episode's checkpoint "no" in the same transaction (the support ends, the supervisor
+    completing it)."""
+    from app.services import casework  # casework imports this module
+
     async with ctx.uow() as uow:
         found = await load_visible(uow, supervision_id)
         ctx.principal.require("supervisions.record")
+        episode = None
+        if body.outcome == "service_ended":
+            # Lock order as the checkpoint's: the episode, then its support request.
+            current = await casework.current_episode(uow, found.support_request_id)
+            episode = await uow.get(type(current), current.id, for_update=True)
         # Lock order everywhere: support request, then its supervisions.
         request = await uow.get(SupportRequest, found.support_request_id, for_update=True)
         supervision = await load_visible(uow, supervision_id, for_update=True)
@@ -180,6 +189,12 @@ async def record(
         supervision.recorded_at = uow.now
         due = next_due(body.held_on, body.outcome, ctx.policy)
         await uow.close_work(SUBJECT, supervision.id, reason="supervision_held")
+        if episode is not None:
+            uow.add(supervision)
+            await uow.flush()
+            await casework.answer_no_at_supervision(
+                uow, episode, request, completed_by=ctx.principal.sub
+            )
         nxt = None
         if due is not None:
             nxt = schedule(
