@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-
 from pydantic import ValidationError
 
 from app.domain.calendar import WorkingCalendar
