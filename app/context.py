@@ -47,4 +47,5 @@ class Context:
             self.clock(),
             self.request_id,
             policy=self.policy,
+            calendar=self.calendar,
         )

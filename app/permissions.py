@@ -89,6 +89,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reviews.record": _r("reviewer"),
     "reviews.request_extra": _r("reviewer", "placements_manager", "practitioner"),
     "qa_visits.manage": _r("placements_manager"),
+    "qa_visits.record": _r(*P),
 }
 
 

@@ -25,6 +25,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth import Principal
+from app.domain.calendar import WorkingCalendar
 from app.domain.policy import Policy
 from app.ids import uuid7
 from app.models import AuditEntry, Event, EventCounter, WorkItem
@@ -48,12 +49,14 @@ class UnitOfWork:
         request_id: str | None,
         *,
         policy: Policy,
+        calendar: WorkingCalendar,
     ) -> None:
         self._sessionmaker = sessionmaker
         self.principal = principal
         self.now: datetime = now.astimezone(UTC)
         self.request_id = request_id
         self.policy = policy
+        self.calendar = calendar
         self._events: list[Event] = []
         self.session: AsyncSession
 

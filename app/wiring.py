@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from app.models import Placement, Referral, SupportRequest
 from app.services import (
+    casework,
     documents,
     duty_tracker,
     matching,
@@ -21,6 +22,7 @@ from app.services import (
     placements,
     referrals,
     reviews,
+    supervision,
     support,
 )
 
@@ -53,6 +55,11 @@ def wire() -> None:
     placements.ON_ENDED = (
         # Its scheduled reviews are cancelled and their work items closed.
         reviews.cancel_on_end,
+    )
+    # A supervision is recorded "service ended" (R11): in its transaction.
+    supervision.ON_SERVICE_ENDED = (
+        # R9: the current casework episode's checkpoint is answered "no"; the support ends.
+        casework.answer_no_at_supervision,
     )
     # Records documents attach to, scoped as the record is, and who may upload to each.
     documents.OWNERS = {

@@ -52,6 +52,16 @@ class WorkingCalendar:
                 remaining -= 1
         return current
 
+    def working_days_after(self, day: date, count: int) -> date:
+        """The date `count` working days after `day` (not counting `day` itself)."""
+        current = day
+        remaining = count
+        while remaining > 0:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
 
 def end_of_day(day: date, tz: ZoneInfo = LONDON) -> datetime:
     """23:59:59 local time on `day`, as an aware datetime (right in GMT and BST)."""

@@ -6,9 +6,9 @@ override any of them in the TOML file named by PLACEMENTS_POLICY_FILE.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 DOCUMENT_KINDS: tuple[str, ...] = (
     "risk_assessment",
@@ -26,6 +26,9 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "tenancy_agreement",
     "other",
 )
+
+# One interval of a review schedule: a count and a unit (d, wd, w, m, y), e.g. "28d".
+ReviewStage = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,3}(d|wd|w|m|y)$")]
 
 SERVICES: tuple[str, ...] = ("foster_care", "residential", "supported_living", "shared_lives")
 
@@ -67,14 +70,21 @@ class Policy(BaseModel):
     supervision_short_weeks: int = Field(default=4, ge=1, le=52)
     supervision_long_weeks: int = Field(default=8, ge=1, le=52)
     nfa_reasons: list[str] = Field(default_factory=_default_nfa_reasons, min_length=1)
-    # R12: CLA reviews.
-    cla_first_review_days: int = Field(default=28, ge=1, le=365)
-    cla_review_interval_months: int = Field(default=3, ge=1, le=24)
+    # R12: CLA reviews as stages: the first from the placement start, each next from the
+    # date the previous one was held, the last stage repeating. "28d" days, "20wd" working
+    # days (over the nation's bank holidays), "8w" weeks, "3m" months, "1y" years.
+    cla_review_stages: list[ReviewStage] = Field(
+        default_factory=lambda: ["28d", "3m"], min_length=1, max_length=10
+    )
     # R13: residential support plan reviews.
     support_plan_review_interval_months: int = Field(default=1, ge=1, le=12)
-    # R14: Shared Lives reviews.
-    shared_lives_first_review_weeks: int = Field(default=8, ge=1, le=104)
-    shared_lives_review_interval_months: int = Field(default=12, ge=1, le=36)
+    # R14: adults' care and support reviews (Shared Lives, supported living), as stages.
+    adult_review_stages: list[ReviewStage] = Field(
+        default_factory=lambda: ["8w", "12m"], min_length=1, max_length=10
+    )
+    # R15: days the review's author has to send the record to a participant without an
+    # account, in the participant's format (seed 004: "in a timely manner").
+    review_record_send_days: int = Field(default=10, ge=0, le=90)
     # R16: notify the placing authority after an emergency contact restriction.
     contact_restriction_notify_hours: int = Field(default=24, ge=1, le=168)
     # R17: QA visits of external placements.

@@ -15,6 +15,7 @@ from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
 from app.models.referrals import Referral
+from app.models.review_records import ReviewAction, ReviewParticipant
 from app.models.reviews import Review
 from app.models.supervision import Supervision
 from app.models.support import SupportRequest
@@ -43,6 +44,8 @@ __all__ = [
     "Provider",
     "Referral",
     "Review",
+    "ReviewAction",
+    "ReviewParticipant",
     "Supervision",
     "SupportRequest",
     "Vacancy",

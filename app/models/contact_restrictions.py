@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field
 
@@ -20,9 +20,16 @@ class ContactRestriction(Versioned, table=True):
     description: str = Field(max_length=10_000)
     emergency: bool = Field(default=False)
     agreed_with_placing_authority: bool = Field(default=False)
+    # R16: who at the placing authority agreed the restriction.
+    agreed_with: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="active", max_length=12)
     imposed_at: datetime = Field(sa_type=UTCDateTime)
     imposed_by: str = Field(max_length=200)
     notify_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notified_by: str | None = Field(default=None, max_length=200)
     notification_notes: str | None = Field(default=None, max_length=10_000)
+    lifted_on: date | None = Field(default=None)
+    lift_reason: str | None = Field(default=None, max_length=10_000)
+    lifted_by: str | None = Field(default=None, max_length=200)
+    lifted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

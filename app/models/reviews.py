@@ -26,6 +26,9 @@ class Review(Versioned, table=True):
     extra: bool = Field(default=False)
     reason: str | None = Field(default=None, max_length=10_000)
     previous_review_id: uuid.UUID | None = Field(default=None)
+    # The review's number in the person's series of its kind (1 = the first): which
+    # policy stage sets the next due date (R12, R14).
+    sequence: int = Field(default=1)
     held_on: date | None = Field(default=None)
     record: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     next_review_id: uuid.UUID | None = Field(default=None)

@@ -12,6 +12,7 @@ from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
 from app.schemas.contact_restrictions import (
     ContactRestrictionCreate,
+    ContactRestrictionLift,
     ContactRestrictionNotify,
     ContactRestrictionRead,
 )
@@ -45,9 +46,11 @@ async def create_contact_restriction(
     body: ContactRestrictionCreate,
 ) -> ContactRestrictionRead:
     """R16: restrict a child's contact. It must be agreed with the placing authority first
-    (409 `placing_authority_agreement_required`), except in an emergency, when it is
-    imposed first and the placing authority must be notified by `notify_by` (24 hours by
-    policy): a work item for the placement's team until `notify`."""
+    (`agreed_with`, who agreed it: 422 without it), except in an emergency, when it is
+    imposed first and the placing authority must be notified by `notify_by`: 24 hours (by
+    policy) after `imposed_at`, which the caller gives (not in the future nor before the
+    placement started, 422; default now). A work item for the placement's team until
+    `notify`."""
     row = await service.create(ctx, placement_id, body)
     created(response, request, f"/v1/contact-restrictions/{row.id}")
     return with_etag(response, row)
@@ -76,3 +79,20 @@ async def notify_contact_restriction(
     closes its work item. 409 `invalid_transition` when already notified or when the
     restriction was agreed first (nothing to notify)."""
     return with_etag(response, await service.notify(ctx, restriction_id, body, if_match))
+
+
+@router.post(
+    "/v1/contact-restrictions/{restriction_id}/lift",
+    responses=problem_responses(403, 404, 409, 412, 413, 415),
+)
+async def lift_contact_restriction(
+    restriction_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: ContactRestrictionLift,
+    if_match: IfMatch = None,
+) -> ContactRestrictionRead:
+    """R16: lift a restriction on `lifted_on` (not in the future nor before it was imposed,
+    422) with the reason; its `status` becomes `lifted`. 409 `invalid_transition` when
+    already lifted."""
+    return with_etag(response, await service.lift(ctx, restriction_id, body, if_match))

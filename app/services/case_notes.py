@@ -13,6 +13,7 @@ import uuid
 from sqlmodel import col, select
 
 from app.context import Context
+from app.domain.errors import InvalidInput
 from app.ids import uuid7
 from app.models import CaseNote, Person
 from app.pagination import PageParams
@@ -33,6 +34,12 @@ async def create(ctx: Context, person_id: uuid.UUID, body: CaseNoteCreate) -> Ca
     async with ctx.uow() as uow:
         person = await load_visible(uow, Person, person_id)
         ctx.principal.require("case_notes.create")
+        if body.type == "psw_direct_work_with_child" and person.cohort != "child":
+            raise InvalidInput(
+                "A psw_direct_work_with_child note goes on a child's record only.",
+                rule="R20",
+                loc=("body", "type"),
+            )
         alerts = list(dict.fromkeys(body.alerts))
         note = CaseNote(
             id=uuid7(),

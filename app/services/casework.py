@@ -18,6 +18,7 @@ from app.context import Context
 from app.domain.calendar import local_date
 from app.domain.casework import add_contact as decide_contact
 from app.domain.casework import answer_checkpoint
+from app.domain.errors import InvalidTransition
 from app.domain.support import SUPPORT_REQUEST
 from app.ids import uuid7
 from app.models import CaseworkContact, CaseworkEpisode, SupportRequest
@@ -268,6 +269,50 @@ async def checkpoint(
             await end_support(uow, request, reason="support_no_longer_required")
         await uow.flush()
         return read
+
+
+async def answer_no_at_supervision(
+    uow: UnitOfWork, episode: CaseworkEpisode, request: SupportRequest, completed_by: str
+) -> None:
+    """R11, R9: "service ended" at supervision answers the open episode's checkpoint "no"
+    in the supervision's transaction: the episode closes and the support ends. The caller
+    holds the episode's and the request's row locks (in that order, as `checkpoint`)."""
+    limit = uow.policy.casework_contacts_per_episode
+    try:
+        decision = answer_checkpoint(episode.status, episode.sequence, False)
+    except InvalidTransition as refused:
+        raise InvalidTransition(
+            f"The casework episode is {episode.status}: the support cannot be ended at "
+            "supervision.",
+            rule="R11",
+        ) from refused
+    before = snapshot(episode)
+    episode.status = decision.status
+    episode.still_required = False
+    episode.completed_by = completed_by
+    episode.answered_by = uow.principal.sub
+    episode.answered_at = uow.now
+    await uow.close_work(SUBJECT, episode.id, kinds=[CHECKPOINT_KIND], reason="answered")
+    uow.touch(episode)
+    uow.add(episode)
+    await uow.flush()
+    uow.record(
+        decision.status,
+        SUBJECT,
+        episode.id,
+        before=before,
+        after=to_read(episode, limit).model_dump(mode="json"),
+        data={
+            "support_request_id": str(request.id),
+            "sequence": episode.sequence,
+            "contact_count": episode.contact_count,
+            "still_required": False,
+            "completed_by": completed_by,
+            "at_supervision": True,
+        },
+        team=episode.team,
+    )
+    await end_support(uow, request, reason="service_ended")
 
 
 async def end_support(uow: UnitOfWork, request: SupportRequest, *, reason: str) -> None:

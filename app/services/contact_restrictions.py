@@ -1,7 +1,9 @@
 """Contact restrictions (R16, seed 002): restricting a child's contact is agreed with the
-placing authority first; in an emergency it may be imposed first, and the placing
-authority must then be notified within the policy's hours. An emergency restriction is a
-`contact_restriction_notify` work item for the placement's team until `notify`.
+placing authority first (who agreed it is recorded); in an emergency it may be imposed
+first, and the placing authority must then be notified within the policy's hours of when
+it was imposed (`imposed_at`, given by the caller). An emergency restriction is a
+`contact_restriction_notify` work item for the placement's team until `notify`. A
+restriction is `active` until lifted, with the date and reason.
 """
 
 from __future__ import annotations
@@ -9,13 +11,20 @@ from __future__ import annotations
 import uuid
 
 from app.context import Context
-from app.domain.contact_restrictions import check_restriction, notify_by
+from app.domain.calendar import local_date
+from app.domain.contact_restrictions import (
+    check_imposed_at,
+    check_lift,
+    check_restriction,
+    notify_by,
+)
 from app.domain.errors import DomainError, InvalidTransition
 from app.ids import uuid7
 from app.models import ContactRestriction, Person, Placement
 from app.pagination import PageParams
 from app.schemas.contact_restrictions import (
     ContactRestrictionCreate,
+    ContactRestrictionLift,
     ContactRestrictionNotify,
     ContactRestrictionRead,
 )
@@ -48,7 +57,10 @@ async def create(
                 rule="R16",
                 code="contact_restriction_not_applicable",
             )
-        check_restriction(body.emergency, body.agreed_with_placing_authority)
+        check_restriction(body.emergency, body.agreed_with)
+        imposed_at = body.imposed_at or uow.now
+        check_imposed_at(imposed_at, uow.now, placement.start_date)
+        agreed = body.agreed_with is not None
         row = ContactRestriction(
             id=uuid7(),
             placement_id=placement.id,
@@ -56,12 +68,12 @@ async def create(
             team=placement.team,
             description=body.text,
             emergency=body.emergency,
-            agreed_with_placing_authority=body.agreed_with_placing_authority,
-            imposed_at=uow.now,
+            agreed_with_placing_authority=agreed,
+            agreed_with=body.agreed_with,
+            status="active",
+            imposed_at=imposed_at,
             imposed_by=ctx.principal.sub,
-            notify_by=notify_by(
-                uow.now, body.emergency, body.agreed_with_placing_authority, ctx.policy
-            ),
+            notify_by=notify_by(imposed_at, body.emergency, agreed, ctx.policy),
             created_by=ctx.principal.sub,
             created_at=uow.now,
             updated_at=uow.now,
@@ -135,6 +147,35 @@ async def notify(
             row.id,
             before={"notified_at": None},
             after=read.model_dump(mode="json"),
+            team=row.team,
+        )
+        return read
+
+
+async def lift(
+    ctx: Context, restriction_id: uuid.UUID, body: ContactRestrictionLift, if_match: str | None
+) -> ContactRestrictionRead:
+    """R16: lift an active restriction, with the date and the reason."""
+    async with ctx.uow() as uow:
+        row = await load_for_change(
+            uow, ContactRestriction, restriction_id, "contact_restrictions.write", if_match
+        )
+        check_lift(row.status, body.lifted_on, row.imposed_at, local_date(uow.now))
+        row.status = "lifted"
+        row.lifted_on = body.lifted_on
+        row.lift_reason = body.reason
+        row.lifted_by = ctx.principal.sub
+        row.lifted_at = uow.now
+        uow.touch(row)
+        await uow.flush()
+        read = to_read(row)
+        uow.record(
+            "lifted",
+            SUBJECT,
+            row.id,
+            before={"status": "active"},
+            after=read.model_dump(mode="json"),
+            data={"placement_id": str(row.placement_id), "from": "active", "to": "lifted"},
             team=row.team,
         )
         return read

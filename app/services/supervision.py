@@ -9,6 +9,7 @@ is recorded or cancelled.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,14 +20,21 @@ from app.domain.calendar import local_date
 from app.domain.supervision import SUPERVISION, check_held_on, next_due
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
-from app.models import Supervision, SupportRequest
+from app.models import CaseworkEpisode, Supervision, SupportRequest
 from app.pagination import PageParams
+from app.problems import NotFound
 from app.schemas.supervision import SupervisionRead, SupervisionRecord
 from app.services.common import check_if_match, fetch_page, load_visible, team_filter
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "supervision"
 WORK_KIND = "case_supervision"
+
+# R11: "service ended" at supervision ends the support as a checkpoint answered "no", in
+# the supervision's transaction (wired in `app.wiring`: casework answers it). Each hook
+# gets the current episode and the support request, both locked in that order.
+ServiceEndedHook = Callable[[UnitOfWork, CaseworkEpisode, SupportRequest, str], Awaitable[None]]
+ON_SERVICE_ENDED: tuple[ServiceEndedHook, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,14 +157,36 @@ async def list_supervisions(
         return [to_read(s) for s in rows], next_cursor
 
 
+async def current_episode(uow: UnitOfWork, support_request_id: uuid.UUID) -> CaseworkEpisode:
+    """The support request's current casework episode: the open one (or checkpoint due),
+    else the last of its chain."""
+    rows = await uow.session.exec(
+        select(CaseworkEpisode)
+        .where(col(CaseworkEpisode.support_request_id) == support_request_id)
+        .order_by(col(CaseworkEpisode.sequence).desc())
+        .limit(1)
+    )
+    episode = rows.first()
+    if episode is None:
+        raise NotFound(f"No casework episode for support request {support_request_id}.")
+    return episode
+
+
 async def record(
     ctx: Context, supervision_id: uuid.UUID, body: SupervisionRecord, if_match: str | None
 ) -> SupervisionRead:
     """R11: record a held supervision; its outcome schedules the next one 4 or 8 weeks after
-    the date held for the same worker, or none (service ended)."""
+    the date held for the same worker, or none: service ended answers the open casework
+    episode's checkpoint "no" in the same transaction (the support ends, the supervisor
+    completing it)."""
     async with ctx.uow() as uow:
         found = await load_visible(uow, Supervision, supervision_id)
         ctx.principal.require("supervisions.record")
+        episode = None
+        if body.outcome == "service_ended":
+            # Lock order as the checkpoint's: the episode, then its support request.
+            current = await current_episode(uow, found.support_request_id)
+            episode = await uow.get(type(current), current.id, for_update=True)
         # Lock order everywhere: support request, then its supervisions.
         request = await uow.get(SupportRequest, found.support_request_id, for_update=True)
         supervision = await load_visible(uow, Supervision, supervision_id, for_update=True)
@@ -172,6 +202,11 @@ async def record(
         supervision.recorded_at = uow.now
         due = next_due(body.held_on, body.outcome, ctx.policy)
         await uow.close_work(SUBJECT, supervision.id, reason="supervision_held")
+        if episode is not None:
+            uow.add(supervision)
+            await uow.flush()
+            for hook in ON_SERVICE_ENDED:
+                await hook(uow, episode, request, ctx.principal.sub)
         nxt = None
         if due is not None:
             nxt = schedule(

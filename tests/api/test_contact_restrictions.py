@@ -16,10 +16,12 @@ async def test_r16_non_emergency_needs_placing_authority_agreement(api: Api) -> 
     url = f"/v1/placements/{placement['id']}/contact-restrictions"
     worker = api.as_("practitioner", teams=[team])
     body = {"description": "No unsupervised contact with uncle.", "emergency": False}
-    assert_problem(
-        await worker.post(url, json=body), 409, "placing_authority_agreement_required", "R16"
-    )
-    made = await worker.post(url, json={**body, "agreed_with_placing_authority": True})
+    # Revision 2 (R16): who agreed it is recorded; without it the body is invalid (422; it
+    # was 409 placing_authority_agreement_required with a bool before).
+    refused = await worker.post(url, json=body)
+    assert_problem(refused, 422, "validation_error", "R16")
+    assert refused.json()["errors"][0]["loc"] == ["body", "agreed_with"]
+    made = await worker.post(url, json={**body, "agreed_with": "IRO J. Patel"})
     assert made.status_code == 201, made.text
     row = made.json()
     assert made.headers["Location"].endswith(f"/v1/contact-restrictions/{row['id']}")
@@ -29,6 +31,7 @@ async def test_r16_non_emergency_needs_placing_authority_agreement(api: Api) -> 
         None,
     )
     assert row["imposed_at"] and row["placement_id"] == placement["id"]
+    assert (row["agreed_with"], row["status"], row["lifted_on"]) == ("IRO J. Patel", "active", None)
     single = await worker.get(f"/v1/contact-restrictions/{row['id']}")
     assert single.status_code == 200 and single.headers["ETag"] == '"1"'
     assert_problem(
@@ -48,7 +51,7 @@ async def test_r16_non_emergency_needs_placing_authority_agreement(api: Api) -> 
         json={
             "description": "Agreed by phone.",
             "emergency": True,
-            "agreed_with_placing_authority": True,
+            "agreed_with": "Duty manager, placing authority",
         },
     )
     assert agreed.status_code == 201 and agreed.json()["notify_by"] is None

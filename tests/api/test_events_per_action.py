@@ -148,12 +148,13 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
         ),
         201,
     )
-    # The reviews that apply (R12-R14, R17) are scheduled: one event each, none for an
-    # adult's supported living placement from an internal provider.
+    # The reviews that apply (R12-R14, R17) are scheduled: one event each; an adult's
+    # supported living placement gets its care and support review (R14, revision 2).
     assert events == {
         "placement.confirmed": 1,
         "referral.status_changed": 1,
         "vacancy.status_changed": 1,
+        "review.scheduled": 1,
     }
     _, events = await feed.step(
         placements.post(
@@ -161,7 +162,8 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
             json={"end_date": "2027-01-10", "reason": "Moved on"},
         )
     )
-    assert events == {"placement.ended": 1, "vacancy.status_changed": 1}
+    # Its scheduled review is cancelled with it.
+    assert events == {"placement.ended": 1, "vacancy.status_changed": 1, "review.cancelled": 1}
     _, events = await feed.step(me.post(f"{url}/close", json={"note": "Done"}))
     assert events == {"referral.closed": 1}
 

@@ -54,23 +54,48 @@ async def reviews_of(api: Api, placement_id: str, **params: str) -> list[dict[st
     return list(response.json()["items"])
 
 
-def record_body(held_on: str, participants: list[str], **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "held_on": held_on,
-        "participants": participants,
+SECTIONS: dict[str, dict[str, Any]] = {
+    "cla": {
+        "child_participation": "Attended and chaired part of the meeting.",
+        "child_views": "Wants more time with her brother.",
+        "care_plan_progress": "On track.",
+        "contact_arrangements": "Fortnightly supervised contact with mother.",
+        "health": "Dental check due.",
+        "education": "PEP meeting to be arranged.",
+        "placement_stability": "Stable.",
+        "exit_plan": "Stay until 18; pathway plan at 16.",
+    },
+    "support_plan": {
+        "plans_updated": {"support_plan": True, "safety_plan": False},
+        "child_input": "Asked for a later bedtime at weekends.",
+        "significant_events": None,
+    },
+    "shared_lives": {
         "placement_agreement_met": "fully",
         "care_and_support_plan_met": "partly",
         "s27": {
-            "impact_of_plan": "Settled at school.",
-            "outcomes_achieved": "Attendance up.",
-            "provision_contribution": "Key worker sessions weekly.",
+            "impact": "Settled with the host family.",
+            "outcomes_achieved": "Attends college twice a week.",
+            "provision_contribution": "Host supports travel training.",
             "needs_changed": False,
         },
         "emergencies": "None in the period.",
-        "previous_actions_review": "All done.",
-        "new_actions": [
-            {"description": "Book dentist", "owner": "Key worker", "due_on": "2026-02-15"}
-        ],
+    },
+    "qa_visit": {"findings": "Records up to date.", "provider_actions": ["Renew fire checks"]},
+}
+SECTIONS["care_and_support"] = SECTIONS["shared_lives"]
+
+
+def record_body(
+    held_on: str, participants: list[Any], kind: str = "cla", **overrides: Any
+) -> dict[str, Any]:
+    """A valid record of `kind` (R15)."""
+    body: dict[str, Any] = {
+        "kind": kind,
+        "held_on": held_on,
+        "participants": participants,
+        **SECTIONS[kind],
+        "new_actions": [],
         "notes": "Good progress.",
     }
     body.update(overrides)
@@ -140,7 +165,12 @@ async def test_r15_record_schedules_next_clamped_and_sends_to_participants(api: 
         "2026-01-31",
         reviewer.sub,
     )
-    assert held["record"]["s27"]["needs_changed"] is False
+    assert held["record"]["exit_plan"] == "Stay until 18; pathway plan at 16."
+    assert "s27" not in held["record"]
+    assert [(p["user_id"], p["name"], p["format"]) for p in held["participants"]] == [
+        (carer.sub, None, None),
+        (None, "Jo Bloggs (birth parent)", "standard"),
+    ]
     assert recorded.headers["ETag"] == '"2"'
     # 31 Jan + 3 months = 30 Apr (R12, clamped to month end).
     following = await reviewer.get(f"/v1/reviews/{held['next_review_id']}")
@@ -166,27 +196,30 @@ async def test_r15_record_schedules_next_clamped_and_sends_to_participants(api: 
     assert [e["action"] for e in audit.json()["items"]] == ["review.scheduled", "review.held"]
 
 
-async def test_r15_next_review_earlier_allowed_later_needs_reason(api: Api) -> None:
+async def test_r12_next_review_earlier_allowed_never_later(api: Api) -> None:
+    # Revision 2 (R12, R14): intervals are maxima; a later next date is refused even with
+    # a reason (it was accepted with next_review_reason before).
     team = unique_team()
     placement = await placed(api, team)
     reviewer = api.as_("reviewer")
     (cla,) = await reviews_of(api, placement["id"])
     url = f"/v1/reviews/{cla['id']}/record"
-    later = record_body("2026-01-31", ["Ann Smith"], next_review_on="2026-05-15")
-    assert_problem(await reviewer.post(url, json=later), 422, "validation_error", "R15")
+    later = record_body("2026-01-31", ["Ann Smith"], next_review_on="2026-05-01")
+    assert_problem(await reviewer.post(url, json=later), 422, "next_review_too_late", "R12")
     for bad in (
         {"held_on": "2999-01-01"},
         {"held_on": "2025-11-30"},
         {"participants": []},
         {"participants": [{"user_id": "u1", "name": "Both"}]},
+        {"next_review_reason": "IRO on leave in April"},
         {"s27": {}},
     ):
         assert (await reviewer.post(url, json={**later, **bad})).status_code == 422
-    later["next_review_reason"] = "IRO on leave in April"
-    recorded = await reviewer.post(url, json=later)
+    at_most = record_body("2026-01-31", ["Ann Smith"], next_review_on="2026-04-30")
+    recorded = await reviewer.post(url, json=at_most)
     assert recorded.status_code == 200, recorded.text
     nxt = (await reviewer.get(f"/v1/reviews/{recorded.json()['next_review_id']}")).json()
-    assert nxt["due_on"] == "2026-05-15"
+    assert (nxt["due_on"], nxt["sequence"]) == ("2026-04-30", 2)
     earlier = record_body("2026-02-10", ["Ann Smith"], next_review_on="2026-03-01")
     again = await reviewer.post(f"/v1/reviews/{nxt['id']}/record", json=earlier)
     assert again.status_code == 200, again.text
@@ -251,8 +284,13 @@ async def test_r14_r17_extra_reviews_and_roles(api: Api) -> None:
     qa = {"kind": "qa_visit", "due_on": "2030-06-01", "reason": "Complaint received."}
     for role in ("practitioner", "reviewer"):
         assert_problem(await api.as_(role, teams=[team]).post(url, json=qa), 403, "forbidden")
-    visit = await api.as_("placements_manager").post(url, json=qa)
-    assert visit.status_code == 201 and visit.json()["rule"] == "R17"
+    # Revision 2 (R17): QA visits are for external providers only; this host is in-house.
+    assert_problem(
+        await api.as_("placements_manager").post(url, json=qa),
+        409,
+        "qa_visit_not_applicable",
+        "R17",
+    )
     for role in ("placements_officer", "support_worker"):
         assert_problem(await api.as_(role, teams=[team]).post(url, json=body), 403, "forbidden")
     assert (await api.as_("reviewer").post(url, json=body)).status_code == 201
@@ -301,7 +339,8 @@ async def test_r14_a_held_extra_review_restarts_the_yearly_cycle_once(api: Api) 
     reviewer = api.as_("reviewer")
     [first] = await reviews_of(api, placement["id"], status="scheduled")
     held = await reviewer.post(
-        f"/v1/reviews/{first['id']}/record", json=record_body("2026-01-20", ["Host family"])
+        f"/v1/reviews/{first['id']}/record",
+        json=record_body("2026-01-20", ["Host family"], "shared_lives"),
     )
     assert held.status_code == 200, held.text
     extra = await api.as_("practitioner", teams=[team]).post(
@@ -310,7 +349,8 @@ async def test_r14_a_held_extra_review_restarts_the_yearly_cycle_once(api: Api) 
     )
     assert extra.status_code == 201, extra.text
     recorded = await reviewer.post(
-        f"/v1/reviews/{extra.json()['id']}/record", json=record_body("2026-03-10", ["Host family"])
+        f"/v1/reviews/{extra.json()['id']}/record",
+        json=record_body("2026-03-10", ["Host family"], "shared_lives"),
     )
     assert recorded.status_code == 200, recorded.text
     scheduled = await reviews_of(api, placement["id"], status="scheduled")

@@ -132,9 +132,9 @@ async def test_policy_shows_the_numbers_in_force(api: Api) -> None:
     policy = (await api.as_("practitioner", teams=["t"]).get("/v1/policy")).json()
     assert policy["casework_contacts_per_episode"] == 10
     assert policy["panel_document_working_days"] == 3
-    assert policy["cla_first_review_days"] == 28
-    assert policy["cla_review_interval_months"] == 3
-    assert policy["shared_lives_first_review_weeks"] == 8
+    assert policy["cla_review_stages"] == ["28d", "3m"]
+    assert policy["adult_review_stages"] == ["8w", "12m"]
+    assert policy["review_record_send_days"] == 10
     assert policy["contact_restriction_notify_hours"] == 24
     assert policy["uk_nation"] == "england-and-wales"
     assert "risk_assessment" in policy["document_kinds"]

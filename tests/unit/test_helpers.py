@@ -81,7 +81,7 @@ def test_policy_file_overrides_defaults(tmp_path: Path, monkeypatch: pytest.Monk
     assert policy.casework_contacts_per_episode == 12
     assert policy.panel_document_working_days == 5
     assert policy.uk_nation == "scotland"
-    assert policy.cla_first_review_days == 28
+    assert policy.cla_review_stages == ["28d", "3m"]
 
 
 def test_bad_policy_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
