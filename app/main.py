@@ -105,7 +105,12 @@ def create_app(
         task: asyncio.Task[None] | None = None
         async with httpx.AsyncClient(transport=webhook_transport) as client:
             if settings.webhooks_dispatch:
-                dispatcher = Dispatcher(app.state.sessionmaker, client, clock=clock)
+                dispatcher = Dispatcher(
+                    app.state.sessionmaker,
+                    client,
+                    clock=clock,
+                    allow_private=settings.webhooks_allow_private,
+                )
                 task = asyncio.create_task(run_forever(dispatcher, settings.webhooks_poll_seconds))
             try:
                 yield

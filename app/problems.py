@@ -105,6 +105,10 @@ class ValidationFailed(Problem):
     status, code, title = 422, "validation_error", "The request is not valid"
 
 
+class WebhookUrlNotAllowed(Problem):
+    status, code, title = 422, "webhook_url_not_allowed", "The webhook URL is not allowed"
+
+
 class IdempotencyKeyReused(Problem):
     status, code, title = 422, "idempotency_key_reused", "Idempotency key reused with another body"
 

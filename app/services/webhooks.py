@@ -23,6 +23,7 @@ from app.schemas.webhooks import (
 )
 from app.services.common import check_if_match, fetch_page, must_exist
 from app.uow import UnitOfWork
+from app.webhook_targets import require_allowed
 
 MANAGE = "webhooks.manage"
 
@@ -54,6 +55,7 @@ def delivery_read(delivery: WebhookDelivery) -> DeliveryRead:
 
 async def create_webhook(ctx: Context, body: WebhookCreate) -> WebhookCreated:
     ctx.principal.require(MANAGE)
+    await require_allowed(body.url, allow_private=ctx.settings.webhooks_allow_private)
     async with ctx.uow() as uow:
         # Start at the feed's end: a new subscription gets the events committed after it.
         counter = await uow.session.get(EventCounter, 1)
@@ -103,6 +105,8 @@ async def update_webhook(
     ctx: Context, webhook_id: uuid.UUID, body: WebhookUpdate, if_match: str | None
 ) -> WebhookRead:
     ctx.principal.require(MANAGE)
+    if body.url is not None:
+        await require_allowed(body.url, allow_private=ctx.settings.webhooks_allow_private)
     async with ctx.uow() as uow:
         webhook = await _load(uow, webhook_id, for_update=True)
         check_if_match(if_match, webhook.version)

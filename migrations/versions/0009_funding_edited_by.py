@@ -38,9 +38,7 @@ def upgrade() -> None:
         subs = [row.created_by]
         if row.submitted_by and row.submitted_by not in subs:
             subs.append(row.submitted_by)
-        bind.execute(
-            table.update().where(table.c.id == row.id).values(edited_by=subs)
-        )
+        bind.execute(table.update().where(table.c.id == row.id).values(edited_by=subs))
 
 
 def downgrade() -> None:
