@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import Input, LongText, Output, Text
+from app.schemas.common import BoundedDate, Input, LongText, Output, Text
 
 ReviewKind = Literal["cla", "support_plan", "shared_lives", "qa_visit"]
 ReviewStatus = Literal["scheduled", "held", "cancelled"]
@@ -42,7 +42,7 @@ class ParticipantRef(Input):
 class NewAction(Input):
     description: LongText
     owner: Text
-    due_on: date
+    due_on: BoundedDate
 
 
 class ReviewRecord(Input):
@@ -51,7 +51,7 @@ class ReviewRecord(Input):
     acknowledged, or the name of someone without an account (a string with a space, or
     `{"name": ...}`)."""
 
-    held_on: date
+    held_on: BoundedDate
     participants: list[Text | ParticipantRef] = Field(min_length=1, max_length=50)
     placement_agreement_met: Met
     care_and_support_plan_met: Met
@@ -61,7 +61,7 @@ class ReviewRecord(Input):
     )
     previous_actions_review: LongText | None = None
     new_actions: list[NewAction] = Field(default_factory=list, max_length=100)
-    next_review_on: date | None = Field(
+    next_review_on: BoundedDate | None = Field(
         default=None,
         description="Defaults to the date held plus the kind's interval; an earlier date may "
         "be set, a later one only with next_review_reason (R15).",
@@ -86,7 +86,7 @@ class ExtraReview(Input):
     """An extra review (R14 significant change) or QA visit (R17)."""
 
     kind: ReviewKind
-    due_on: date
+    due_on: BoundedDate
     reason: LongText
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.schemas.common import Input, LongText, Output
+from app.schemas.common import BoundedDate, Input, LongText, Output
 
 SupportRequestStatus = Literal["draft", "submitted", "allocated", "not_allocated", "closed"]
 EpisodeStatus = Literal["open", "checkpoint_due", "continued", "closed"]
@@ -34,7 +34,9 @@ class SupportDecision(Input):
     `{"allocated": false, "nfa_reason"}` (a reason from GET /v1/policy `nfa_reasons`)."""
 
     allocated: bool
-    allocated_on: date | None = Field(default=None, description="When allocated (if allocated).")
+    allocated_on: BoundedDate | None = Field(
+        default=None, description="When allocated (if allocated)."
+    )
     support_worker: UserId | None = Field(
         default=None, description="The allocated placement support worker's user id (sub)."
     )
@@ -86,7 +88,7 @@ class ContactCreate(Input):
     """A casework contact with the foster carers or the family on the adult record. Direct
     work with the child alone is a case note (`psw_direct_work_with_child`, R10), not this."""
 
-    contact_on: date
+    contact_on: BoundedDate
     method: ContactMethod
     with_whom: Who
     summary: LongText
@@ -137,7 +139,7 @@ class EpisodeRead(Output):
 
 
 class SupervisionRecord(Input):
-    held_on: date
+    held_on: BoundedDate
     outcome: SupervisionOutcome
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)] | None = None
 
