@@ -23,6 +23,7 @@ from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
+from app.hardening import EdgeMiddleware, quiet_server
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.routers import (
@@ -98,6 +99,7 @@ def create_app(
     `httpx.MockTransport`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    quiet_server()
     engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
@@ -181,6 +183,7 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(EdgeMiddleware)  # outermost: header cap, no `server` banner
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
