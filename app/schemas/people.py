@@ -36,13 +36,15 @@ class PersonCreate(PersonFields):
 
 
 class PersonUpdate(PersonFields):
-    """PATCH: only the fields sent change. External ids are set through the upsert."""
+    """PATCH: only the fields sent change. External ids (integration and admin only) are
+    linked, never unlinked."""
 
     given_name: Text | None = None
     family_name: Text | None = None
     date_of_birth: BoundedDate | None = None
     cohort: Cohort | None = None
     team: Team | None = None
+    external_ids: dict[System, ExternalIdValue] | None = Field(default=None, max_length=20)
 
 
 class PersonUpsert(PersonFields):

@@ -62,6 +62,12 @@ async def load_visible(
     return in_scope(uow.principal, team, person, "person", person_id)
 
 
+def require_external_ids_role(ctx: Context) -> None:
+    """Only integration and admin set external ids in a body (API.md roles table)."""
+    if not ctx.principal.may("people.external_ids"):
+        raise Forbidden("Only the integration and admin roles set external ids.")
+
+
 def _check_team_allowed(ctx: Context, team: str) -> None:
     if not ctx.principal.can_see_team(team):
         raise Forbidden(f"You are not in team {team}: you may not keep a person's record there.")
@@ -96,6 +102,8 @@ async def _claim_external(uow: UnitOfWork, person: Person, system: str, value: s
 
 async def create(ctx: Context, body: PersonCreate) -> PersonRead:
     ctx.principal.require("people.create")
+    if body.external_ids:
+        require_external_ids_role(ctx)
     _check_team_allowed(ctx, body.team)
     async with ctx.uow() as uow:
         person = Person(
@@ -170,6 +178,9 @@ async def update(
         ctx.principal.require("people.update")
         check_if_match(if_match, person.version)
         changes = body.model_dump(exclude_unset=True)
+        external = changes.pop("external_ids", None) or {}
+        if "external_ids" in body.model_fields_set:
+            require_external_ids_role(ctx)
         for name in ("given_name", "family_name", "date_of_birth", "cohort", "team"):
             if name in changes and changes[name] is None:
                 raise ValidationFailed(
@@ -185,6 +196,11 @@ async def update(
         uow.touch(person)
         uow.add(person)
         await uow.flush()
+        for system, value in external.items():
+            await _claim_external(uow, person, system, value)
+        if external:
+            changes["external_ids"] = external
+            await uow.flush()
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         uow.record(
             "updated",
