@@ -105,7 +105,11 @@ async def load_vacancy_locked(
 
 
 def set_vacancy_status(uow: UnitOfWork, vacancy: Vacancy, status: str, **data: object) -> None:
-    """Move a vacancy (open, held, filled) with its audit entry and `vacancy.<status>` event."""
+    """Move a vacancy (open, held, filled) with its audit entry and `vacancy.<status>` event.
+
+    A vacancy is not a person's record, so its event is in every team's feed: it carries the
+    vacancy, provider and status only. The match or placement that moved it (another team's
+    child) is in the audit entry, never the event."""
     before = vacancy.status
     vacancy.status = status
     uow.touch(vacancy)
@@ -115,13 +119,8 @@ def set_vacancy_status(uow: UnitOfWork, vacancy: Vacancy, status: str, **data: o
         "vacancy",
         vacancy.id,
         before={"status": before},
-        after={"status": status},
-        data={
-            "from": before,
-            "to": status,
-            "provider_id": str(vacancy.provider_id),
-            **{k: str(v) for k, v in data.items()},
-        },
+        after={"status": status, **{k: str(v) for k, v in data.items()}},
+        data={"from": before, "to": status, "provider_id": str(vacancy.provider_id)},
     )
 
 
