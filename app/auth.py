@@ -110,6 +110,9 @@ class Authenticator:
     async def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
             raise Unauthenticated("Send Authorization: Bearer <token>.")
+        if len(authorization) > MAX_AUTHORIZATION_CHARS:
+            # Refused before any decoding: no base64 or JSON work for an outsized token.
+            raise Unauthenticated("The token is too large.")
         scheme, _, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
@@ -154,6 +157,11 @@ class Authenticator:
                 raise Unauthenticated("The token's algorithm does not match its key.")
             return key, [alg]
         raise Unauthenticated("The token's algorithm is not accepted.")
+
+
+# A token over 8 KiB is refused before it is decoded ("Bearer " + 8192 characters).
+MAX_TOKEN_CHARS = 8192
+MAX_AUTHORIZATION_CHARS = len("Bearer ") + MAX_TOKEN_CHARS
 
 
 def _reason(error: Exception) -> str:

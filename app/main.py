@@ -23,6 +23,7 @@ from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
+from app.hardening import EdgeMiddleware, quiet_server
 from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
@@ -105,6 +106,7 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     wire()  # every cross-area reaction, assigned (app/wiring.py)
+    quiet_server()
     engine = make_engine(settings.database_url, schema=schema or settings.database_schema)
 
     @asynccontextmanager
@@ -112,7 +114,12 @@ def create_app(
         task: asyncio.Task[None] | None = None
         async with httpx.AsyncClient(transport=webhook_transport) as client:
             if settings.webhooks_dispatch:
-                dispatcher = Dispatcher(app.state.sessionmaker, client, clock=clock)
+                dispatcher = Dispatcher(
+                    app.state.sessionmaker,
+                    client,
+                    clock=clock,
+                    allow_private=settings.webhooks_allow_private,
+                )
                 task = asyncio.create_task(run_forever(dispatcher, settings.webhooks_poll_seconds))
             try:
                 yield
@@ -186,6 +193,7 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(EdgeMiddleware)  # outermost: header cap, no `server` banner
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -51,6 +51,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "people.create": _r("practitioner", *P, "admin"),
     "people.update": _r("practitioner", *P, "admin"),
     "people.upsert_external": _r("integration", "admin"),
+    # Setting external ids in a create or patch body: others get 403 (no existence oracle
+    # for other teams' Mosaic ids through external_id_taken).
+    "people.external_ids": _r("integration", "admin"),
     "providers.write": _r(*P, "admin"),
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee

@@ -101,8 +101,16 @@ class UnsupportedMediaType(Problem):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 
 
+class RequestHeadersTooLarge(Problem):
+    status, code, title = 431, "request_header_fields_too_large", "Request headers too large"
+
+
 class ValidationFailed(Problem):
     status, code, title = 422, "validation_error", "The request is not valid"
+
+
+class WebhookUrlNotAllowed(Problem):
+    status, code, title = 422, "webhook_url_not_allowed", "The webhook URL is not allowed"
 
 
 class IdempotencyKeyReused(Problem):

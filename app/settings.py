@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # Webhooks: run the delivery loop in this process, and how often it looks for work.
     webhooks_dispatch: bool = True
     webhooks_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Development only: let webhooks target loopback and private addresses (SSRF guard off).
+    webhooks_allow_private: bool = False
+    # Bearer token a scraper sends to GET /metrics; unset, only loopback clients may read it.
+    metrics_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -15,7 +15,10 @@ async def make_foster_carer(api: Api, team: str, **overrides: Any) -> dict[str, 
 
 
 async def upload(
-    caller: Caller, request_id: str, kind: str = "risk_assessment", content: bytes = b"RA v1"
+    caller: Caller,
+    request_id: str,
+    kind: str = "risk_assessment",
+    content: bytes = b"%PDF-1.4 RA v1",
 ) -> Any:
     return await caller.post(
         f"/v1/support-requests/{request_id}/documents",

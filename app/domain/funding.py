@@ -61,11 +61,27 @@ def decision_action(outcome: str, reason: str | None) -> str:
     return action
 
 
-def check_decider(author: str, decider: str) -> None:
-    """R6: the decider cannot be the request's author."""
-    if author == decider:
+def with_editor(edited_by: list[str], sub: str) -> list[str]:
+    """R6: the subs who wrote, edited or submitted a request, in order, each once."""
+    return list(edited_by) if sub in edited_by else [*edited_by, sub]
+
+
+def check_decider(
+    author: str,
+    decider: str,
+    edited_by: list[str] | tuple[str, ...] = (),
+    submitted_by: str | None = None,
+) -> None:
+    """R6 (four eyes): the decider is neither the request's author nor anyone who edited
+    or submitted it."""
+    if decider == author:
         raise DeciderIsAuthor(
             "You wrote this funding request: another team manager or panel member decides it."
+        )
+    if decider in edited_by or decider == submitted_by:
+        raise DeciderIsAuthor(
+            "You edited or submitted this funding request: another team manager or panel "
+            "member decides it."
         )
 
 

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -98,3 +99,57 @@ def next_wait(attempts: int) -> timedelta | None:
     if attempts < 1 or attempts > len(RETRY_SCHEDULE):
         return None
     return RETRY_SCHEDULE[attempts - 1]
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Hosts that name this machine whatever a resolver says.
+LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a host names by itself (an IP literal), or None for a name to resolve.
+
+    Numeric forms other than dotted-quad decimal and standard IPv6 (`2852039166`,
+    `0x7f000001`, `0177.0.0.1`, `127.1`) are refused: resolvers and browsers read them
+    as IPv4 addresses, and an allowlist that does not would be fooled."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    if _NUMERIC_LABEL.match(last):
+        raise ValueError("uses a numeric host form other than a plain IP address")
+    return None
+
+
+def address_allowed(address: IPAddress, *, allow_private: bool = False) -> bool:
+    """May a webhook delivery connect to this address? Only a globally routable unicast
+    one (not loopback, private, link-local, CGNAT, multicast, reserved or unspecified; an
+    IPv4-mapped or -translated IPv6 address is judged as its IPv4 address), unless private
+    targets are allowed for development."""
+    if allow_private:
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address_allowed(address.ipv4_mapped)
+        if address.sixtofour is not None and not address_allowed(address.sixtofour):
+            return False
+        if address in _NAT64:
+            return address_allowed(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def host_is_local_name(host: str) -> bool:
+    name = host.rstrip(".").lower()
+    return name in LOCAL_NAMES or name.endswith(".localhost")

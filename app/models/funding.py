@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger
 from sqlmodel import Field
 
-from app.models.base import UTCDateTime, Versioned, id_field
+from app.models.base import JSONType, UTCDateTime, Versioned, id_field
 
 
 class FundingRequest(Versioned, table=True):
@@ -30,3 +30,5 @@ class FundingRequest(Versioned, table=True):
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: str | None = Field(default=None, max_length=200)
     reason: str | None = Field(default=None, max_length=10_000)
+    # R6 four eyes: every sub who created, edited or submitted the request; none decides it.
+    edited_by: list[str] = Field(default_factory=list, sa_type=JSONType)

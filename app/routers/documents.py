@@ -50,7 +50,9 @@ async def get_document_content(document_id: uuid.UUID, ctx: Ctx) -> StreamingRes
             "Content-Length": str(document.size),
             "Content-Disposition": content_disposition(document.filename),
             "ETag": f'"{document.sha256}"',
-            "X-Content-Type-Options": "nosniff",
+            # X-Content-Type-Options: nosniff comes with every /v1 response (middleware).
+            # Never rendered as a page of this origin, whatever the file holds.
+            "Content-Security-Policy": "sandbox",
         },
     )
 

@@ -4,7 +4,6 @@ R4 decisions and actions (seed 003)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,6 +12,7 @@ from app.deps import Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
+from app.schemas.common import BoundedDate
 from app.schemas.panels import (
     AttachDocumentBody,
     BookingStatus,
@@ -38,9 +38,9 @@ async def list_panels(
     paging: Paging,
     kind: PanelKind | None = None,
     from_: Annotated[
-        date | None, Query(alias="from", description="Panels on or after this date.")
+        BoundedDate | None, Query(alias="from", description="Panels on or after this date.")
     ] = None,
-    to: Annotated[date | None, Query(description="Panels on or before this date.")] = None,
+    to: Annotated[BoundedDate | None, Query(description="Panels on or before this date.")] = None,
 ) -> Page[PanelRead]:
     """Practice assurance and funding panels (R3, R4), by kind and date range. Panels are
     not person records: every role sees them."""

@@ -3,16 +3,19 @@ contract), and `/v1/policy`, the policy in force."""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SecretStr
 
 from app.deps import Ctx
 from app.domain.policy import DOCUMENT_KINDS
-from app.problems import problem_responses
+from app.problems import Forbidden, Unauthenticated, problem_responses
 from app.schemas.system import Health, Readiness
 
 router = APIRouter()
@@ -33,8 +36,35 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: for a scraper with PLACEMENTS_METRICS_TOKEN, or, with no token
+    configured, for clients on this machine only."""
+    check_metrics_access(
+        request.app.state.settings.metrics_token,
+        request.headers.get("authorization"),
+        request.client.host if request.client else None,
+    )
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def check_metrics_access(
+    token: SecretStr | None, authorization: str | None, client_host: str | None
+) -> None:
+    if token is not None:
+        scheme, _, given = (authorization or "").partition(" ")
+        expected = token.get_secret_value().encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+            raise Unauthenticated("Send Authorization: Bearer <the metrics token>.")
+        return
+    if not _loopback(client_host):
+        raise Forbidden("Metrics are served only to this machine unless a metrics token is set.")
+
+
+def _loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @router.get("/docs", include_in_schema=False)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.schemas.common import Input, LongText, Output
+from app.schemas.common import BoundedDate, Input, LongText, Output
 
 EpisodeStatus = Literal["open", "checkpoint_due", "continued", "closed"]
 ContactMethod = Literal["visit", "phone", "video", "message", "other"]
@@ -20,7 +20,7 @@ class ContactCreate(Input):
     """A casework contact with the foster carers or the family on the adult record. Direct
     work with the child alone is a case note (`psw_direct_work_with_child`, R10), not this."""
 
-    contact_on: date
+    contact_on: BoundedDate
     method: ContactMethod
     with_whom: Who
     summary: LongText

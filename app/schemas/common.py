@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import (
@@ -20,6 +21,15 @@ from app.problems import ValidationFailed
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Team = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# Every plain date a request carries (bodies and query strings) lies in these years, so no
+# date arithmetic (a due date, an interval, a working-day count) can overflow: domain
+# rules check tighter bounds where they have them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+BoundedDate = Annotated[
+    date,
+    Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="A date in 1900-01-01..2100-12-31."),
+]
 Pence = Annotated[int, Field(ge=0, le=10**11, strict=True, description="Integer pence, GBP.")]
 
 

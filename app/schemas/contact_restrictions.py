@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import Input, LongText, Output, Text
+from app.schemas.common import BoundedDate, Input, LongText, Output, Text
 
 
 class ContactRestrictionCreate(Input):
@@ -43,7 +43,7 @@ class ContactRestrictionCreate(Input):
 
 
 class ContactRestrictionLift(Input):
-    lifted_on: date
+    lifted_on: BoundedDate
     reason: LongText
 
 

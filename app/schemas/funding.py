@@ -63,6 +63,9 @@ class FundingRequestRead(Output):
     submitted_by: str | None
     decided_at: datetime | None
     decided_by: str | None
+    edited_by: list[str] = Field(
+        description="Who created, edited or submitted the request; none of them decides it (R6)."
+    )
     reason: str | None = Field(description="The reason given with a rejected or returned decision.")
     created_at: datetime
     updated_at: datetime

@@ -6,9 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
-from app.schemas.common import Cohort, Input, Output, Patch, Team, Text
+from app.schemas.common import BoundedDate, Cohort, Input, Output, Patch, Team, Text
 
 System = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$"), Field(description="e.g. mosaic")
@@ -17,12 +17,6 @@ ExternalIdValue = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
 ]
 NhsNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
-
-
-def _check_dob(value: date | None) -> date | None:
-    if value is not None and (value.year < 1900 or value > date(2200, 1, 1)):
-        raise ValueError("date_of_birth is out of range")
-    return value
 
 
 class PersonFields(Input):
@@ -35,26 +29,24 @@ class PersonFields(Input):
 class PersonCreate(PersonFields):
     given_name: Text
     family_name: Text
-    date_of_birth: date
+    date_of_birth: BoundedDate
     cohort: Cohort
     team: Team
     external_ids: dict[System, ExternalIdValue] = Field(default_factory=dict, max_length=20)
 
-    _dob = field_validator("date_of_birth")(_check_dob)
-
 
 class PersonUpdate(PersonFields, Patch):
-    """PATCH: only the fields sent change. External ids are set through the upsert."""
+    """PATCH: only the fields sent change. External ids (integration and admin only) are
+    linked, never unlinked."""
 
     clearable = frozenset({"preferred_name", "gender", "ethnicity", "nhs_number"})
 
     given_name: Text | None = None
     family_name: Text | None = None
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     cohort: Cohort | None = None
     team: Team | None = None
-
-    _dob = field_validator("date_of_birth")(_check_dob)
+    external_ids: dict[System, ExternalIdValue] | None = Field(default=None, max_length=20)
 
 
 class PersonUpsert(PersonFields):
@@ -64,12 +56,10 @@ class PersonUpsert(PersonFields):
 
     given_name: Text
     family_name: Text
-    date_of_birth: date
+    date_of_birth: BoundedDate
     cohort: Cohort
     team: Team
     external_ids: dict[System, ExternalIdValue] = Field(default_factory=dict, max_length=20)
-
-    _dob = field_validator("date_of_birth")(_check_dob)
 
 
 class PersonRead(Output):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, StringConstraints
 
-from app.schemas.common import Input, Output
+from app.schemas.common import BoundedDate, Input, Output
 
 PlacementStatus = Literal["active", "ended"]
 FollowUpKind = Literal["placement_confirmed", "funding_request_submitted", "courtesy_call"]
@@ -23,18 +23,18 @@ class PlacementCreate(Input):
     match_id: uuid.UUID | None = None
     provider_id: uuid.UUID
     vacancy_id: uuid.UUID | None = None
-    start_date: date
+    start_date: BoundedDate
 
 
 class PlacementEnd(Input):
-    end_date: date
+    end_date: BoundedDate
     reason: Note
 
 
 class CourtesyCall(Input):
     """R2: the courtesy call to the carer after an emergency placement."""
 
-    called_on: date | None = None
+    called_on: BoundedDate | None = None
     notes: Note | None = None
 
 

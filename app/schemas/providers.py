@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, StringConstraints
 
-from app.schemas.common import Input, Output, Patch, Service, Team
+from app.schemas.common import BoundedDate, Input, Output, Patch, Service, Team
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -61,7 +61,7 @@ class ProviderRead(Output):
 class VacancyCreate(Input):
     label: Label
     description: Description | None = None
-    available_from: date | None = None
+    available_from: BoundedDate | None = None
 
 
 class VacancyUpdate(Patch):
@@ -69,7 +69,7 @@ class VacancyUpdate(Patch):
 
     label: Label | None = None
     description: Description | None = None
-    available_from: date | None = None
+    available_from: BoundedDate | None = None
 
 
 class VacancyRead(Output):

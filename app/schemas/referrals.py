@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from app.schemas.common import Input, Output, Patch, Service
+from app.schemas.common import BoundedDate, Input, Output, Patch, Service
 
 Needs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -23,14 +23,14 @@ class ReferralCreate(Input):
     urgency: Urgency
     service: Service
     needs: Needs
-    requested_start: date
+    requested_start: BoundedDate
 
 
 class ReferralUpdate(Patch):
     """PATCH a draft or open referral's details; its status moves only by actions."""
 
     needs: Needs | None = None
-    requested_start: date | None = None
+    requested_start: BoundedDate | None = None
 
 
 class WithdrawBody(Input):

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.schemas.common import Input, LongText, Output, Text
+from app.schemas.common import BoundedDate, Input, LongText, Output, Text
 
 Met = Literal["fully", "partly", "not_met"]
 RecordFormat = Literal["standard", "easy_read", "large_print", "translated", "audio", "braille"]
@@ -50,7 +50,7 @@ Participant = UserParticipant | PersonParticipant | Text
 class NewAction(Input):
     description: LongText
     owner: Text = Field(description="The user id who owes the action: a work item (R15).")
-    due_on: date
+    due_on: BoundedDate
 
 
 class PreviousActionUpdate(Input):
@@ -63,7 +63,7 @@ class PreviousActionUpdate(Input):
 
 
 class RecordBase(Input):
-    held_on: date
+    held_on: BoundedDate
     participants: list[Participant] = Field(
         min_length=1,
         max_length=50,
@@ -72,7 +72,7 @@ class RecordBase(Input):
     )
     previous_actions: list[PreviousActionUpdate] = Field(default_factory=list, max_length=100)
     new_actions: list[NewAction] = Field(default_factory=list, max_length=100)
-    next_review_on: date | None = Field(
+    next_review_on: BoundedDate | None = Field(
         default=None,
         description="Defaults to the rule's date (the kind's stage after the date held); an "
         "earlier date may be set, a later one is 422 next_review_too_late (R12, R14).",
@@ -182,7 +182,7 @@ class ActionComplete(Input):
 
 
 class RecordSent(Input):
-    sent_on: date
+    sent_on: BoundedDate
     format: RecordFormat
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from app.schemas.common import Input, LongText, Output
+from app.schemas.common import BoundedDate, Input, LongText, Output
 from app.schemas.review_records import ReviewActionRead, ReviewParticipantRead
 
 ReviewKind = Literal["cla", "support_plan", "shared_lives", "care_and_support", "qa_visit"]
@@ -19,7 +19,7 @@ class ExtraReview(Input):
     """An extra review (R14 significant change) or QA visit (R17)."""
 
     kind: ReviewKind
-    due_on: date
+    due_on: BoundedDate
     reason: LongText
 
 

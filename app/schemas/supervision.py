@@ -8,14 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from app.schemas.common import Input, Output
+from app.schemas.common import BoundedDate, Input, Output
 
 SupervisionStatus = Literal["scheduled", "held", "cancelled"]
 SupervisionOutcome = Literal["next_in_4_weeks", "next_in_8_weeks", "service_ended"]
 
 
 class SupervisionRecord(Input):
-    held_on: date
+    held_on: BoundedDate
     outcome: SupervisionOutcome
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)] | None = None
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.schemas.common import Input, LongText, Output
+from app.schemas.common import BoundedDate, Input, LongText, Output
 
 SupportRequestStatus = Literal["draft", "submitted", "allocated", "not_allocated", "closed"]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -25,7 +25,9 @@ class SupportDecision(Input):
     `{"allocated": false, "nfa_reason"}` (a reason from GET /v1/policy `nfa_reasons`)."""
 
     allocated: bool
-    allocated_on: date | None = Field(default=None, description="When allocated (if allocated).")
+    allocated_on: BoundedDate | None = Field(
+        default=None, description="When allocated (if allocated)."
+    )
     support_worker: UserId | None = Field(
         default=None, description="The allocated placement support worker's user id (sub)."
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import SQLModel, col, select
 
 from app.context import Context
+from app.domain.filetypes import HEAD_BYTES, TEXT_TYPES, TextCheck, check_head, normalise
 from app.domain.policy import DOCUMENT_KINDS
 from app.ids import uuid7
 from app.models import Document
@@ -58,6 +59,36 @@ async def load_owner(uow: UnitOfWork, owner_type: str, owner_id: uuid.UUID) -> O
     return Owner(type=owner_type, id=owner_id, scope_team=getattr(row, column) if column else None)
 
 
+class CheckedUpload:
+    """The upload as storage reads it, checked on the way: its first bytes must be the
+    declared type (an allowlist, app.domain.filetypes), and text all valid UTF-8 without
+    NULs. A refusal stops the save, and storage discards what it had written."""
+
+    def __init__(self, source: Readable, declared: str) -> None:
+        self.source = source
+        self.declared = declared
+        self.content_type = normalise(declared)
+        self._head = b""
+        self._checked = False
+        self._text: TextCheck | None = None
+
+    async def read(self, size: int = -1) -> bytes:
+        chunk = await self.source.read(size)
+        if not self._checked:
+            self._head += chunk
+            if len(self._head) < HEAD_BYTES and chunk:
+                return chunk
+            self.content_type = check_head(self.declared, self._head)
+            self._checked = True
+            if self.content_type in TEXT_TYPES:
+                self._text = TextCheck()
+                self._text.feed(self._head, final=not chunk)
+            return chunk
+        if self._text is not None:
+            self._text.feed(chunk, final=not chunk)
+        return chunk
+
+
 def to_read(document: Document) -> DocumentRead:
     return DocumentRead.model_validate(document)
 
@@ -87,8 +118,9 @@ async def upload(
         owner = await load_owner(uow, owner_type, owner_id)
         ctx.principal.require(OWNERS[owner_type].upload_operation)
     _check_kind(kind)
+    checked = CheckedUpload(source, content_type)
     try:
-        stored = await ctx.storage.save(source, max_bytes=ctx.settings.max_upload_bytes)
+        stored = await ctx.storage.save(checked, max_bytes=ctx.settings.max_upload_bytes)
     except TooLarge:
         raise PayloadTooLarge(
             f"A document may be at most {ctx.settings.max_upload_bytes} bytes."
@@ -103,7 +135,7 @@ async def upload(
                 scope_team=owner.scope_team,
                 kind=kind,
                 filename=filename[:255] or "document",
-                content_type=content_type[:200] or "application/octet-stream",
+                content_type=checked.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
                 storage_key=stored.key,

@@ -15,7 +15,13 @@ from sqlmodel import col, select
 from app.context import Context
 from app.domain.calendar import local_date
 from app.domain.errors import InvalidTransition
-from app.domain.funding import FUNDING, check_decider, decision_action, decision_due
+from app.domain.funding import (
+    FUNDING,
+    check_decider,
+    decision_action,
+    decision_due,
+    with_editor,
+)
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import FundingRequest, Placement, Referral
@@ -89,6 +95,7 @@ async def create(ctx: Context, body: FundingRequestCreate) -> FundingRequestRead
             notes=body.notes,
             status="draft",
             created_by=ctx.principal.sub,
+            edited_by=[ctx.principal.sub],
             created_at=uow.now,
             updated_at=uow.now,
         )
@@ -127,6 +134,7 @@ async def update(
         before = snapshot(request)
         for name, value in changes.items():
             setattr(request, name, value)
+        request.edited_by = with_editor(request.edited_by, ctx.principal.sub)
         uow.touch(request)
         await uow.flush()
         uow.record(
@@ -150,6 +158,7 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> F
         request.status = FUNDING.transition(before, "submit")
         request.submitted_at = uow.now
         request.submitted_by = ctx.principal.sub
+        request.edited_by = with_editor(request.edited_by, ctx.principal.sub)
         request.decided_at = None
         request.decided_by = None
         request.reason = None
@@ -194,7 +203,9 @@ async def decide(
         action = decision_action(body.outcome, body.reason)
         before = request.status
         request.status = FUNDING.transition(before, action)
-        check_decider(request.created_by, ctx.principal.sub)
+        check_decider(
+            request.created_by, ctx.principal.sub, request.edited_by, request.submitted_by
+        )
         request.decided_at = uow.now
         request.decided_by = ctx.principal.sub
         request.reason = body.reason

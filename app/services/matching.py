@@ -99,7 +99,11 @@ async def load_vacancy_locked(
 
 def set_vacancy_status(uow: UnitOfWork, vacancy: Vacancy, status: str, **data: object) -> None:
     """Another area's action moves a vacancy (open, held, filled): its audit entry
-    `vacancy.<status>` and one `vacancy.status_changed` event."""
+    `vacancy.<status>` and one `vacancy.status_changed` event.
+
+    A vacancy is not a person's record, so its event is in every team's feed: it carries the
+    vacancy, provider and status only. The match or placement that moved it (another team's
+    child) is in the audit entry, never the event."""
     before = vacancy.status
     vacancy.status = status
     uow.touch(vacancy)
@@ -108,18 +112,13 @@ def set_vacancy_status(uow: UnitOfWork, vacancy: Vacancy, status: str, **data: o
         "vacancy",
         vacancy.id,
         before={"status": before},
-        after={"status": status},
+        after={"status": status, **{k: str(v) for k, v in data.items()}},
     )
     uow.emit(
         "vacancy.status_changed",
         "vacancy",
         vacancy.id,
-        {
-            "from": before,
-            "to": status,
-            "provider_id": str(vacancy.provider_id),
-            **{k: str(v) for k, v in data.items()},
-        },
+        {"from": before, "to": status, "provider_id": str(vacancy.provider_id)},
     )
 
 

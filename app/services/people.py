@@ -53,6 +53,12 @@ async def _external_ids(
     return out
 
 
+def require_external_ids_role(ctx: Context) -> None:
+    """Only integration and admin set external ids in a body (API.md roles table)."""
+    if not ctx.principal.may("people.external_ids"):
+        raise Forbidden("Only the integration and admin roles set external ids.")
+
+
 def _check_team_allowed(ctx: Context, team: str) -> None:
     if not ctx.principal.can_see_team(team):
         raise Forbidden(f"You are not in team {team}: you may not keep a person's record there.")
@@ -87,6 +93,8 @@ async def _claim_external(uow: UnitOfWork, person: Person, system: str, value: s
 
 async def create(ctx: Context, body: PersonCreate) -> PersonRead:
     ctx.principal.require("people.create")
+    if body.external_ids:
+        require_external_ids_role(ctx)
     _check_team_allowed(ctx, body.team)
     async with ctx.uow() as uow:
         person = Person(
@@ -158,7 +166,10 @@ async def update(
 ) -> PersonRead:
     async with ctx.uow() as uow:
         person = await load_for_change(uow, Person, person_id, "people.update", if_match)
+        if "external_ids" in body.model_fields_set:
+            require_external_ids_role(ctx)
         changes = body.changes()
+        external = changes.pop("external_ids", None) or {}
         if "team" in changes:
             _check_team_allowed(ctx, changes["team"])
         before = snapshot(person)
@@ -167,6 +178,11 @@ async def update(
         person.search_name = _search_name(person)
         uow.touch(person)
         await uow.flush()
+        for system, value in external.items():
+            await _claim_external(uow, person, system, value)
+        if external:
+            changes["external_ids"] = external
+            await uow.flush()
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         uow.record(
             "updated",

@@ -30,6 +30,7 @@ from app.domain.webhooks import MAX_ATTEMPTS, next_wait, sign, wants
 from app.ids import uuid7
 from app.models import Event, Webhook, WebhookDelivery
 from app.pagination import encode_cursor
+from app.webhook_targets import TargetRefused, check_target, pinned
 
 log = structlog.get_logger("app.webhooks")
 
@@ -40,6 +41,9 @@ CONCURRENCY = 10
 LEASE = timedelta(minutes=5)
 SYSTEM_ACTOR = "system:webhooks"
 USER_AGENT = "placements-api-webhooks/1"
+# The only reasons a delivery log gives for a failure without an HTTP status.
+DELIVERY_FAILED = "delivery failed"
+TARGET_REFUSED = "target address not allowed"
 
 
 @dataclass
@@ -88,10 +92,13 @@ class Dispatcher:
         client: httpx.AsyncClient,
         *,
         clock: Callable[[], datetime] = system_clock,
+        allow_private: bool = False,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.client = client
         self.clock = clock
+        # PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE: development only (the SSRF guard off).
+        self.allow_private = allow_private
 
     async def run_once(self) -> PassResult:
         """One pass: enqueue new events for every active webhook, then try due deliveries."""
@@ -250,14 +257,22 @@ class Dispatcher:
             "webhook-signature": sign(job.secret, job.msg_id, timestamp, job.body),
         }
         try:
+            target = await check_target(job.url, allow_private=self.allow_private)
+        except TargetRefused:
+            return None, TARGET_REFUSED
+        url, host, extensions = pinned(target)
+        try:
             response = await self.client.post(
-                job.url, content=job.body, headers=headers, timeout=TIMEOUT_SECONDS
+                url,
+                content=job.body,
+                headers={**headers, **host},
+                extensions=extensions,
+                timeout=TIMEOUT_SECONDS,
             )
-        except httpx.TimeoutException:
-            return None, "timed out"
-        except httpx.HTTPError as error:
-            # The class name only: messages can carry the URL.
-            return None, f"request failed: {type(error).__name__}"
+        except httpx.HTTPError:
+            # One reason for every network failure: which one (refused, reset, timed out)
+            # would map ports behind the target, and messages can carry the URL.
+            return None, DELIVERY_FAILED
         if 200 <= response.status_code < 300:
             return response.status_code, None
         return response.status_code, f"HTTP {response.status_code}"

@@ -21,6 +21,7 @@ from app.schemas.webhooks import (
     WebhookUpdate,
 )
 from app.services.common import fetch_page, load_for_change, load_visible
+from app.webhook_targets import require_allowed
 
 MANAGE = "webhooks.manage"
 
@@ -52,6 +53,7 @@ def delivery_read(delivery: WebhookDelivery) -> DeliveryRead:
 
 async def create_webhook(ctx: Context, body: WebhookCreate) -> WebhookCreated:
     ctx.principal.require(MANAGE)
+    await require_allowed(body.url, allow_private=ctx.settings.webhooks_allow_private)
     async with ctx.uow() as uow:
         # Start at the feed's end: a new subscription gets the events committed after it.
         counter = await uow.session.get(EventCounter, 1)
@@ -95,6 +97,8 @@ async def update_webhook(
     ctx: Context, webhook_id: uuid.UUID, body: WebhookUpdate, if_match: str | None
 ) -> WebhookRead:
     ctx.principal.require(MANAGE)
+    if body.url is not None:
+        await require_allowed(body.url, allow_private=ctx.settings.webhooks_allow_private)
     async with ctx.uow() as uow:
         webhook = await load_for_change(uow, Webhook, webhook_id, MANAGE, if_match)
         changes = body.changes()

@@ -14,6 +14,7 @@ from app.domain.errors import InvalidTransition
 from app.domain.work import ACKNOWLEDGEABLE_KINDS, london_day_bounds, work_state
 from app.models import WorkItem
 from app.pagination import PageParams
+from app.permissions import PLACEMENTS
 from app.problems import Forbidden, NotFound
 from app.schemas.common import Assignee, SubjectRef
 from app.schemas.work import WorkItemRead
@@ -51,16 +52,33 @@ def to_read(item: WorkItem, now_state: str) -> WorkItemRead:
     )
 
 
+# Roles that see work for "the placements team" (API.md): routed by role, never by a team
+# name a token lists.
+PLACEMENTS_WORK_ROLES = PLACEMENTS | {"admin", "integration"}
+
+
+def sees_placements_work(ctx: Context) -> bool:
+    return bool(ctx.principal.roles & PLACEMENTS_WORK_ROLES)
+
+
 def _visible(ctx: Context):  # type: ignore[no-untyped-def]
-    """Items the caller may see: their own, their teams', or any for cross-team roles."""
+    """Items the caller may see: their own, their teams', or any for cross-team roles;
+    items for the placements team only for placements roles (and admin, integration)."""
     p = ctx.principal
+    not_placements = or_(
+        col(WorkItem.assignee_team).is_(None),
+        col(WorkItem.assignee_team) != ctx.policy.placements_team,
+    )
     if p.works_across_teams:
-        return None
+        return None if sees_placements_work(ctx) else not_placements
     teams = sorted(p.teams)
-    return or_(
-        col(WorkItem.assignee_user) == p.sub,
-        col(WorkItem.assignee_team).in_(teams),
-        col(WorkItem.scope_team).in_(teams),
+    return and_(
+        or_(
+            col(WorkItem.assignee_user) == p.sub,
+            col(WorkItem.assignee_team).in_(teams),
+            col(WorkItem.scope_team).in_(teams),
+        ),
+        not_placements,
     )
 
 
@@ -107,10 +125,14 @@ async def acknowledge(ctx: Context, item_id: uuid.UUID, if_match: str | None) ->
             or item.assignee_team in p.teams
             or item.scope_team in p.teams
         )
+        if item is not None and item.assignee_team == ctx.policy.placements_team:
+            visible = sees_placements_work(ctx)
         if item is None or not visible:
             raise NotFound(f"No work item {item_id}.")
+        placements_item = item.assignee_team == ctx.policy.placements_team
         is_assignee = item.assignee_user == p.sub or (
-            item.assignee_user is None and item.assignee_team in p.teams
+            item.assignee_user is None
+            and (sees_placements_work(ctx) if placements_item else item.assignee_team in p.teams)
         )
         if not is_assignee:
             raise Forbidden("Only the item's assignee may acknowledge it.")

@@ -113,14 +113,14 @@ async def test_non_latin_filename_downloads_and_metadata_has_an_etag(api: Api) -
     referral = await make_referral(api, team)
     uploaded = await me.post(
         f"/v1/referrals/{referral['id']}/documents",
-        files={"file": ("计划 plan.pdf", b"%PDF", "application/pdf")},
+        files={"file": ("计划 plan.pdf", b"%PDF-1.7", "application/pdf")},
         data={"kind": "other"},
     )
     assert uploaded.status_code == 201, uploaded.text
     document = uploaded.json()
     assert document["filename"] == "计划 plan.pdf"
     content = await me.get(f"/v1/documents/{document['id']}/content")
-    assert content.status_code == 200 and content.content == b"%PDF"
+    assert content.status_code == 200 and content.content == b"%PDF-1.7"
     disposition = content.headers["content-disposition"]
     assert 'filename=" plan.pdf"' in disposition
     assert "filename*=UTF-8''%E8%AE%A1%E5%88%92%20plan.pdf" in disposition
@@ -137,3 +137,69 @@ async def test_upload_checks_scope_and_role_before_the_kind(api: Api) -> None:
     assert_problem(await outsider.post(url, files=files, data={"kind": "nope"}), 404, "not_found")
     manager = api.as_("team_manager")
     assert_problem(await manager.post(url, files=files, data={"kind": "nope"}), 403, "forbidden")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
+ZIP = b"PK\x03\x04" + b"\x00" * 16
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def test_uploads_are_an_allowlist_checked_by_their_bytes(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    url = f"/v1/referrals/{referral['id']}/documents"
+    accepted = (
+        ("a.pdf", b"%PDF-1.7\n...", "application/pdf"),
+        ("a.png", PNG, "image/png"),
+        ("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 8, "image/jpeg"),
+        ("a.gif", b"GIF89a" + b"\x00" * 8, "image/gif"),
+        ("a.docx", ZIP, DOCX),
+        ("a.odt", ZIP, "application/vnd.oasis.opendocument.text"),
+        ("a.doc", OLE, "application/msword"),
+        ("a.rtf", b"{\\rtf1 hello}", "application/rtf"),
+        ("a.txt", "Café notes ✓".encode(), "text/plain; charset=utf-8"),
+        ("a.csv", b"name,age\nA,7\n", "text/csv"),
+    )
+    for name, content, declared in accepted:
+        response = await me.post(
+            url, files={"file": (name, content, declared)}, data={"kind": "other"}
+        )
+        assert response.status_code == 201, (name, response.text)
+        assert response.json()["content_type"] == declared.split(";")[0]
+    refused = (
+        ("a.html", b"<html><script>alert(1)</script></html>", "text/html"),
+        ("a.svg", b"<svg onload=alert(1)>", "image/svg+xml"),
+        ("a.exe", b"MZ\x90\x00" + b"\x00" * 16, "application/octet-stream"),
+        ("a.pdf", b"<html><script>alert(1)</script>", "application/pdf"),  # not a PDF
+        ("a.png", b"%PDF-1.7", "image/png"),  # a PDF declared as PNG
+        ("a.txt", PNG, "text/plain"),  # binary declared as text
+        ("a.txt", b"abc\x00def", "text/plain"),  # NUL
+        ("a.csv", b"caf\xe9,1\n", "text/csv"),  # not UTF-8
+        ("a.zip", ZIP, "application/zip"),
+    )
+    for name, content, declared in refused:
+        response = await me.post(
+            url, files={"file": (name, content, declared)}, data={"kind": "other"}
+        )
+        assert_problem(response, 415, "unsupported_document_type")
+    listed = (await me.get(url, params={"limit": 100})).json()["items"]
+    assert len(listed) == len(accepted)
+
+
+async def test_document_content_is_served_sandboxed_and_nosniff(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    referral = await make_referral(api, team)
+    uploaded = await me.post(
+        f"/v1/referrals/{referral['id']}/documents",
+        files={"file": ("n.txt", b"<script>alert(1)</script>", "text/plain")},
+        data={"kind": "other"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    content = await me.get(f"/v1/documents/{uploaded.json()['id']}/content")
+    assert content.status_code == 200
+    assert content.headers["content-security-policy"] == "sandbox"
+    assert content.headers["x-content-type-options"] == "nosniff"
+    assert content.headers["content-disposition"].startswith("attachment")

@@ -113,6 +113,46 @@ async def test_r6_decider_cannot_be_the_author(api: Api) -> None:
     assert (await both.get(url)).json()["status"] == "submitted"
 
 
+async def test_r6_four_eyes_an_editor_or_submitter_cannot_decide(api: Api) -> None:
+    team = unique_team()
+    referral = await make_referral(api, team)
+    author = api.as_("practitioner", teams=[team])
+    request = await draft(author, referral["id"])
+    assert request["edited_by"] == [author.sub]
+    url = f"/v1/funding-requests/{request['id']}"
+    # practitioner + team_manager edits someone else's draft to a new cost, submits it...
+    both = api.as_("practitioner", "team_manager", teams=[team])
+    edited = await both.patch(url, json={"weekly_cost_pence": 250_000})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["edited_by"] == [author.sub, both.sub]
+    assert (await both.post(f"{url}/submit")).json()["status"] == "submitted"
+    # ... and cannot approve it
+    assert_problem(
+        await both.post(f"{url}/decision", json={"outcome": "approved"}),
+        409,
+        "decider_is_author",
+        "R6",
+    )
+    # one who only submitted cannot decide either
+    request2 = await draft(author, referral["id"])
+    url2 = f"/v1/funding-requests/{request2['id']}"
+    submitter = api.as_("practitioner", "team_manager", teams=[team])
+    submitted = await submitter.post(f"{url2}/submit")
+    assert submitted.json()["edited_by"] == [author.sub, submitter.sub]
+    assert_problem(
+        await submitter.post(f"{url2}/decision", json={"outcome": "approved"}),
+        409,
+        "decider_is_author",
+        "R6",
+    )
+    # a manager who never touched it decides
+    manager = api.as_("team_manager", teams=[team])
+    approved = await manager.post(f"{url}/decision", json={"outcome": "approved"})
+    assert approved.status_code == 200, approved.text
+    assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", manager.sub)
+    assert approved.json()["edited_by"] == [author.sub, both.sub]
+
+
 async def test_r6_money_is_strict_non_negative_integer_pence(api: Api) -> None:
     referral = await make_referral(api, unique_team())
     me = officer(api)

@@ -74,7 +74,7 @@ async def test_upload_retry_with_the_same_key_replays_despite_a_new_boundary(api
     referral = await make_referral(api, team)
     url = f"/v1/referrals/{referral['id']}/documents"
     key = {"Idempotency-Key": f"up-{uuid.uuid4()}"}
-    files = {"file": ("plan.pdf", b"%PDF plan", "application/pdf")}
+    files = {"file": ("plan.pdf", b"%PDF-1.4 plan", "application/pdf")}
     first = await me.post(url, files=files, data={"kind": "care_and_support_plan"}, headers=key)
     assert first.status_code == 201, first.text
     again = await me.post(url, files=files, data={"kind": "care_and_support_plan"}, headers=key)

@@ -11,8 +11,10 @@ from app.domain.errors import DomainError
 from app.services import matching as matching_service
 from tests.pathway import (
     accepted_match,
+    confirm,
     make_referral,
     officer,
+    planned_matched,
     propose,
     provider_with_vacancy,
     to_assessing,
@@ -290,3 +292,36 @@ async def test_r5_withdrawn_referral_lets_its_accepted_match_go(api: Api) -> Non
     assert (await me.get(f"/v1/referrals/{referral['id']}")).json()["status"] == "withdrawn"
     again = await me.post(f"/v1/matches/{match['id']}/withdraw")
     assert_problem(again, 409, "invalid_transition", rule="R5")
+
+
+async def test_vacancy_events_carry_no_other_teams_ids(api: Api) -> None:
+    """Vacancy events are in every team's feed: holding and filling a vacancy names the
+    vacancy, provider and statuses, never the referral, person, match or placement."""
+    team = unique_team()
+    ctx = await planned_matched(api, team)
+    placement = await confirm(api, ctx)
+    secret_ids = {
+        ctx["referral"]["id"],
+        ctx["referral"]["person_id"],
+        ctx["match"]["id"],
+        placement["id"],
+    }
+    outsider = api.as_("practitioner", teams=[unique_team()])
+    events = await outsider.get("/v1/events", params={"type": "vacancy.", "limit": 200})
+    assert events.status_code == 200, events.text
+    mine = [
+        e
+        for e in events.json()["items"]
+        if e["subject"]["id"] == ctx["vacancy"]["id"] and e["type"] != "vacancy.created"
+    ]
+    assert [(e["type"], e["data"]["from"], e["data"]["to"]) for e in mine] == [
+        ("vacancy.status_changed", "open", "held"),
+        ("vacancy.status_changed", "held", "filled"),
+    ]
+    for event in mine:
+        assert set(event["data"]) == {"from", "to", "provider_id"}
+        assert not secret_ids & {str(v) for v in event["data"].values()}
+    # the audit trail (admin only) still says which match held it
+    audit = await api.as_("admin").get("/v1/audit", params={"subject_id": ctx["vacancy"]["id"]})
+    held = [a for a in audit.json()["items"] if a["action"] == "vacancy.held"]
+    assert held[0]["after"]["match_id"] == ctx["match"]["id"]

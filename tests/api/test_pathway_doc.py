@@ -90,7 +90,6 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
             "date_of_birth": "1994-08-20",
             "cohort": "adult",
             "team": ADULTS,
-            "external_ids": {"mosaic": "M700001"},
         },
         show=False,
         expect=201,

@@ -10,8 +10,13 @@ from tests.support import Api, assert_problem, make_person, person_body, unique_
 async def test_create_and_read_person(api: Api) -> None:
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
-    response = await me.post(
-        "/v1/people", json=person_body(team, external_ids={"mosaic": f"M{uuid.uuid4().hex[:8]}"})
+    mosaic = {"mosaic": f"M{uuid.uuid4().hex[:8]}"}
+    # external ids are set only by integration and admin (API.md roles table)
+    assert_problem(
+        await me.post("/v1/people", json=person_body(team, external_ids=mosaic)), 403, "forbidden"
+    )
+    response = await api.as_("admin").post(
+        "/v1/people", json=person_body(team, external_ids=mosaic)
     )
     assert response.status_code == 201, response.text
     created = response.json()
@@ -155,7 +160,7 @@ async def test_upsert_by_external_id_creates_then_updates(api: Api) -> None:
 
 async def test_external_id_is_unique_per_system(api: Api) -> None:
     team = unique_team()
-    me = api.as_("practitioner", teams=[team])
+    me = api.as_("admin")
     value = f"M{uuid.uuid4().hex[:8]}"
     assert (
         await me.post("/v1/people", json=person_body(team, external_ids={"mosaic": value}))
@@ -208,3 +213,33 @@ async def test_upsert_accepts_external_ids_as_get_shows_them(api: Api) -> None:
     assert again.json()["external_ids"] == {"mosaic": mosaic_id, "lcs": lcs}
     clash = await sync.put(url, json={**body, "external_ids": {"mosaic": "other"}})
     assert_problem(clash, 422, "validation_error")
+
+
+async def test_only_integration_and_admin_set_external_ids_no_oracle_for_others(
+    api: Api,
+) -> None:
+    """A practitioner cannot probe whether another team's Mosaic id exists: any body with
+    external_ids is 403 before the id is looked up (never 409 external_id_taken)."""
+    theirs = f"M{uuid.uuid4().hex[:8]}"
+    other = unique_team()
+    admin = api.as_("admin")
+    assert (
+        await admin.post("/v1/people", json=person_body(other, external_ids={"mosaic": theirs}))
+    ).status_code == 201
+    team = unique_team()
+    mine = await make_person(api, team)
+    url = f"/v1/people/{mine['id']}"
+    for role in ("practitioner", "placements_officer", "placements_manager"):
+        caller = api.as_(role, teams=[team])
+        for value in (theirs, f"M{uuid.uuid4().hex[:8]}"):
+            body = person_body(team, external_ids={"mosaic": value})
+            assert_problem(await caller.post("/v1/people", json=body), 403, "forbidden")
+            patched = await caller.patch(url, json={"external_ids": {"mosaic": value}})
+            assert_problem(patched, 403, "forbidden")
+    assert_problem(
+        await admin.patch(url, json={"external_ids": {"mosaic": theirs}}), 409, "external_id_taken"
+    )
+    fresh = f"M{uuid.uuid4().hex[:8]}"
+    linked = await admin.patch(url, json={"external_ids": {"mosaic": fresh}})
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["external_ids"] == {"mosaic": fresh}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.auth import Principal
 from app.context import Context
+from tests.pathway import make_referral
 from tests.support import Api, assert_problem, make_person, unique_team
 
 
@@ -220,3 +221,34 @@ async def test_nul_characters_are_never_a_500(api: Api) -> None:
     assert created.status_code in (201, 422), created.text
     listed = await me.get("/v1/people", params={"q": "a\u0000"})
     assert listed.status_code in (200, 422), listed.text
+
+
+async def test_placements_team_work_is_routed_by_role_not_by_a_team_in_the_token(
+    api: Api,
+) -> None:
+    """API.md: items for "the placements team" are visible only to placements roles,
+    whatever teams a token lists."""
+    team = unique_team()
+    referral = await make_referral(api, team, urgency="emergency")
+    params = {"subject_id": referral["id"], "kind": "emergency_referral"}
+    for caller in (
+        api.as_("placements_officer"),
+        api.as_("placements_manager", teams=["placements"]),
+        api.as_("admin"),
+    ):
+        items = (await caller.get("/v1/work", params=params)).json()["items"]
+        assert [(i["kind"], i["assignee"]) for i in items] == [
+            ("emergency_referral", {"team": "placements"})
+        ], caller.roles
+    item_id = items[0]["id"]
+    for caller in (
+        api.as_("practitioner", teams=["placements"]),
+        api.as_("practitioner", teams=[team, "placements"]),
+        api.as_("team_manager", teams=["placements"]),
+        api.as_("reviewer", teams=["placements"]),
+    ):
+        response = await caller.get("/v1/work", params=params)
+        assert response.status_code == 200 and response.json()["items"] == [], caller.roles
+        everything = await caller.get("/v1/work", params={"team": "placements", "limit": 200})
+        assert everything.json()["items"] == [], caller.roles
+        assert_problem(await caller.post(f"/v1/work/{item_id}/acknowledge"), 404, "not_found")

@@ -16,6 +16,7 @@ from app.domain.funding import (
     check_funding_for_placement,
     decision_action,
     decision_due,
+    with_editor,
 )
 
 STATES = ("draft", "submitted", "approved", "rejected", "returned")
@@ -91,3 +92,19 @@ def test_r6_decision_due_counts_working_days_over_christmas() -> None:
     assert decision_due(date(2025, 12, 24), calendar) == date(2025, 12, 30)
     # Monday 2026-11-23 -> Wednesday.
     assert decision_due(date(2026, 11, 23), calendar) == date(2026, 11, 25)
+
+
+def test_r6_four_eyes_no_editor_or_submitter_decides() -> None:
+    check_decider("alice", "carol", ["alice", "bob"], "bob")
+    for decider, edited, submitted in (
+        ("bob", ["alice", "bob"], None),
+        ("bob", ["alice"], "bob"),
+    ):
+        with pytest.raises(DeciderIsAuthor):
+            check_decider("alice", decider, edited, submitted)
+
+
+def test_r6_with_editor_keeps_each_sub_once_in_order() -> None:
+    assert with_editor([], "alice") == ["alice"]
+    assert with_editor(["alice"], "bob") == ["alice", "bob"]
+    assert with_editor(["alice", "bob"], "alice") == ["alice", "bob"]

@@ -1,21 +1,29 @@
 """Webhook dispatchers in two real API processes on one PostgreSQL schema: each event
 reaches the receiver once (webhooks and deliveries are claimed with SKIP LOCKED and
-leased), and every delivery is signed with the webhook's secret."""
+leased), and every delivery is signed with the webhook's secret. The receiver is on
+127.0.0.1, so the app and the processes run with PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE=true."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from app.domain.webhooks import verify
-from tests.conftest import Backend
+from tests.conftest import Backend, open_client
 from tests.races.processes import api_processes
 from tests.support import Api, make_person, unique_team
 
 EVENTS = 12
+
+
+@pytest.fixture
+async def pg_api(pg_backend: Backend) -> AsyncIterator[Api]:
+    async for client in open_client(pg_backend, webhooks_allow_private=True):
+        yield client
 
 
 class LoopbackReceiver:
@@ -72,6 +80,7 @@ async def test_two_api_processes_deliver_each_event_once(
         people = [await make_person(pg_api, team) for _ in range(EVENTS)]
         monkeypatch.setenv("PLACEMENTS_WEBHOOKS_DISPATCH", "true")
         monkeypatch.setenv("PLACEMENTS_WEBHOOKS_POLL_SECONDS", "0.1")
+        monkeypatch.setenv("PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE", "true")
         async with api_processes(pg_backend, tmp_path, count=2):
             for _ in range(300):
                 if len(receiver.received) >= EVENTS:
