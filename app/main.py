@@ -30,6 +30,7 @@ from app.routers import (
     casework,
     contact_restrictions,
     documents,
+    exports,
     funding,
     matching,
     panels,
@@ -68,6 +69,7 @@ ROUTERS = (
     reviews.router,
     contact_restrictions.router,
     webhooks.router,
+    exports.router,
 )
 
 DESCRIPTION = """\
