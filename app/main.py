@@ -228,6 +228,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ),
                 ("contact_restrictions", "Restrictions of a child's contact (R16)."),
                 ("webhooks", "Signed deliveries of change-feed events to your endpoints (admin)."),
+                ("exports", "Subject access and the audit export for compliance (R19, admin)."),
             )
         ],
     )
