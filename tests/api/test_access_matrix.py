@@ -173,8 +173,10 @@ WRITES: dict[str, Op] = {
         scoped=True,
     ),
     "notify_contact_restriction": Op("contact_restrictions.write", lambda w: {}, scoped=True),
+    # Inactive: the suite's dispatcher tests must not find the matrix's webhooks.
     "create_webhook": Op(
-        "webhooks.manage", lambda w: {"url": f"http://127.0.0.1:9/hooks/{uuid.uuid4().hex}"}
+        "webhooks.manage",
+        lambda w: {"url": f"http://127.0.0.1:9/hooks/{uuid.uuid4().hex}", "active": False},
     ),
     "update_webhook": Op("webhooks.manage", lambda w: {}),
 }
@@ -251,7 +253,8 @@ async def make_world(api: Api) -> World:
     h = await full_history(api, team)
     support = await make_allocated(api, team)
     hook = await api.as_("admin").post(
-        "/v1/webhooks", json={"url": f"http://127.0.0.1:9/hooks/{uuid.uuid4().hex}"}
+        "/v1/webhooks",
+        json={"url": f"http://127.0.0.1:9/hooks/{uuid.uuid4().hex}", "active": False},
     )
     assert hook.status_code == 201, hook.text
     team_items = [w for w in h.work if w["assignee"].get("team") == team]
