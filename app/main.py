@@ -34,6 +34,7 @@ from app.routers import (
     contact_restrictions,
     documents,
     events,
+    exports,
     funding,
     matching,
     panels,
@@ -75,6 +76,7 @@ ROUTERS = (
     reviews.router,
     contact_restrictions.router,
     webhooks.router,
+    exports.router,
 )
 
 DESCRIPTION = """\
@@ -244,6 +246,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ),
                 ("contact_restrictions", "Restrictions of a child's contact (R16)."),
                 ("webhooks", "Signed deliveries of change-feed events to your endpoints (admin)."),
+                ("exports", "Subject access and the audit export for compliance (R19, admin)."),
             )
         ],
     )

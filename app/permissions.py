@@ -58,6 +58,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee
     "audit.read": _r("admin"),
+    "audit.export": _r("admin"),
+    "people.export": _r("admin"),  # subject access (R19)
     "webhooks.manage": _r("admin"),
     # Pathway (R1-R7)
     "panels.write": _r(*P, "admin", "panel_member"),

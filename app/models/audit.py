@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import JSONType, id_field, time_field
@@ -13,6 +14,8 @@ from app.models.base import JSONType, id_field, time_field
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entries"
+    # The audit export reads in (occurred_at, id) keyset order.
+    __table_args__ = (Index("ix_audit_entries_occurred_at_id", "occurred_at", "id"),)
 
     id: uuid.UUID = id_field()
     occurred_at: datetime = time_field(nullable=False)

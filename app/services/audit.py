@@ -14,7 +14,7 @@ from app.schemas.common import SubjectRef
 from app.services.common import fetch_page
 
 
-def _read(entry: AuditEntry) -> AuditEntryRead:
+def to_read(entry: AuditEntry) -> AuditEntryRead:
     return AuditEntryRead(
         id=entry.id,
         occurred_at=entry.occurred_at,
@@ -44,4 +44,4 @@ async def list_audit(
         if action:
             stmt = stmt.where(col(AuditEntry.action) == action)
         rows, next_cursor = await fetch_page(uow.session, stmt, col(AuditEntry.id), page)
-        return [_read(e) for e in rows], next_cursor
+        return [to_read(e) for e in rows], next_cursor

@@ -16,6 +16,7 @@ from app.pagination import PageParams
 from app.problems import Conflict, Forbidden, ValidationFailed
 from app.schemas.people import PersonCreate, PersonRead, PersonUpdate, PersonUpsert
 from app.services.common import fetch_page, load_for_change, load_visible, team_filter
+from app.services.transfers import move_person_records
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "person"
@@ -173,6 +174,7 @@ async def update(
         if "team" in changes:
             _check_team_allowed(ctx, changes["team"])
         before = snapshot(person)
+        old_team = person.team
         for name, value in changes.items():
             setattr(person, name, value)
         person.search_name = _search_name(person)
@@ -183,6 +185,8 @@ async def update(
         if external:
             changes["external_ids"] = external
             await uow.flush()
+        if person.team != old_team:
+            await move_person_records(uow, person, old_team, person.team)
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         uow.record(
             "updated",
@@ -265,11 +269,14 @@ async def _upsert_once(
         changed = {k: v for k, v in fields.items() if getattr(person, k) != v}
         if changed:
             before = snapshot(person)
+            old_team = person.team
             for name, value in changed.items():
                 setattr(person, name, value)
             person.search_name = _search_name(person)
             uow.touch(person)
             await uow.flush()
+            if person.team != old_team:
+                await move_person_records(uow, person, old_team, person.team)
             uow.record(
                 "updated",
                 SUBJECT,
