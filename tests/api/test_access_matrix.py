@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import date
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
