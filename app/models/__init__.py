@@ -12,7 +12,7 @@ from app.models.panels import Panel, PanelAction, PanelBooking, PanelBookingDocu
 from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
-from app.models.referrals import Referral
+from app.models.referrals import Referral, ReferralFollowUp
 from app.models.reviews import ContactRestriction, Review
 from app.models.support import CaseworkContact, CaseworkEpisode, Supervision, SupportRequest
 from app.models.webhooks import Webhook, WebhookDelivery
@@ -39,6 +39,7 @@ __all__ = [
     "Placement",
     "Provider",
     "Referral",
+    "ReferralFollowUp",
     "Review",
     "Supervision",
     "SupportRequest",

@@ -52,6 +52,7 @@ from app.services.common import (
     must_exist,
     scoped_page,
 )
+from app.services.funding import check_booking_funding_request
 from app.services.matching import PROPOSE_CHECKS
 from app.services.referrals import ON_WITHDRAWN, move
 from app.services.referrals import load_visible as load_referral
@@ -240,6 +241,7 @@ async def create_booking(ctx: Context, body: PanelBookingCreate) -> PanelBooking
         referral = await load_referral(uow, body.referral_id, for_update=True)
         ctx.principal.require("panel_bookings.create")
         panel = must_exist(await uow.get(Panel, body.panel_id), "panel", body.panel_id)
+        await check_booking_funding_request(uow, panel.kind, referral.id, body.funding_request_id)
         booking_id = uuid7()
         action = book_referral_action(panel.kind, referral.status)
         if action is not None:
@@ -254,6 +256,7 @@ async def create_booking(ctx: Context, body: PanelBookingCreate) -> PanelBooking
             team=referral.team,
             status="booked",
             required_documents=required_documents(panel.kind, referral.service, ctx.policy),
+            funding_request_id=body.funding_request_id,
             documents_due_on=due_on,
             documents_due_at=due_at,
             created_by=ctx.principal.sub,

@@ -52,7 +52,7 @@ async def test_planned_foster_flow_to_placed_with_team_manager_funding(api: Api)
     }
     assert_problem(await me.post("/v1/placements", json=body), 409, "funding_not_approved", "R6")
     # The author (a placements officer) writes and submits; a team manager approves.
-    funding = await approved_funding(api, referral["id"])
+    funding = await approved_funding(api, referral["id"], match["id"])
     assert funding["decided_by"] != funding["author"]
 
     confirmed = await me.post("/v1/placements", json=body)
