@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.support import Api, Caller, make_person, make_provider, make_vacancy
 
@@ -135,3 +137,12 @@ async def admission_documents(api: Api, team: str, referral_id: str) -> None:
     """R21: the documents a residential home needs on the referral before admission."""
     for kind in ADMISSION_DOCUMENTS:
         await upload_document(api, team, referral_id, kind)
+
+
+def london_today() -> date:
+    """Today in Europe/London, as the service sees it (R2, R7)."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def days_from_today(days: int) -> str:
+    return (london_today() + timedelta(days=days)).isoformat()

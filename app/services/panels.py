@@ -241,9 +241,9 @@ async def create_booking(ctx: Context, body: PanelBookingCreate) -> PanelBooking
         referral = await load_referral(uow, body.referral_id, for_update=True)
         ctx.principal.require("panel_bookings.create")
         panel = must_exist(await uow.get(Panel, body.panel_id), "panel", body.panel_id)
-        await check_booking_funding_request(uow, panel.kind, referral.id, body.funding_request_id)
         booking_id = uuid7()
         action = book_referral_action(panel.kind, referral.status)
+        await check_booking_funding_request(uow, panel.kind, referral.id, body.funding_request_id)
         if action is not None:
             await move(uow, referral, action, booking_id=booking_id, panel_id=panel.id)
         due_on, due_at = booking_deadline(panel.kind, panel.date, ctx.calendar, ctx.policy)

@@ -29,9 +29,7 @@ def _text(length: int) -> sqlmodel.sql.sqltypes.AutoString:
 def upgrade() -> None:
     with op.batch_alter_table("funding_requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("match_id", sa.Uuid(), nullable=True))
-        batch_op.add_column(
-            sa.Column("cost_breakdown", app.models.base.JSONType, nullable=True)
-        )
+        batch_op.add_column(sa.Column("cost_breakdown", app.models.base.JSONType, nullable=True))
         batch_op.add_column(sa.Column("moving_on", sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f("ix_funding_requests_match_id"), ["match_id"])
         batch_op.create_foreign_key(
@@ -62,9 +60,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("arranging_support_purchase_order_ref", _text(100), nullable=True)
         )
-        batch_op.add_column(
-            sa.Column("arranging_support_recorded_by", _text(200), nullable=True)
-        )
+        batch_op.add_column(sa.Column("arranging_support_recorded_by", _text(200), nullable=True))
         batch_op.add_column(
             sa.Column(
                 "arranging_support_recorded_at",
@@ -99,9 +95,7 @@ def upgrade() -> None:
         sa.Column("outcome", _text(20), nullable=True),
         sa.Column("planned_referral_id", sa.Uuid(), nullable=True),
         sa.Column("recorded_by", _text(200), nullable=False),
-        sa.Column(
-            "recorded_at", app.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("recorded_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["referral_id"],
             ["referrals.id"],
