@@ -179,7 +179,7 @@ async def test_r7_one_active_placement_per_person(api: Api) -> None:
             "referral_id": second["id"],
             "provider_id": provider["id"],
             "vacancy_id": vacancy["id"],
-            "start_date": "2026-12-02",
+            "start_date": TODAY,
         },
     )
     assert_problem(response, 409, "person_already_placed", "R7")
