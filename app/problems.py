@@ -126,6 +126,7 @@ def from_domain(error: DomainError) -> Problem:
     if error.status == 422:  # every 422 lists what was wrong
         errors = [{"loc": list(error.loc), "msg": error.detail}]
     problem = Problem(error.detail, rule=error.rule, errors=errors)
+    problem.extra = dict(error.extra)
     problem.status = error.status
     problem.code = error.code
     problem.title = error.title

@@ -33,6 +33,8 @@ def wire() -> None:
     referrals.CLOSE_CHECKS = (
         # R2: an emergency referral's funding request and courtesy call must be done.
         duty_tracker.check_emergency_follow_ups,
+        # R22: a supported living placement's arranging support must be recorded.
+        placements.check_arranging_support_recorded,
     )
     # A referral is withdrawn: wind down what it held, in the withdrawal's transaction.
     referrals.ON_WITHDRAWN = (

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from tests.pathway import (
     accepted_match,
-    approved_funding,
     make_referral,
     officer,
     provider_with_vacancy,
@@ -71,7 +70,7 @@ async def upload(caller: Caller, url: str, kind: str) -> dict[str, Any]:
 
 
 async def full_history(api: Api, team: str, **person_fields: Any) -> History:
-    """Referral -> funding panel booking (a document attached) -> match -> funding ->
+    """Referral -> match -> funding (booked into a funding panel, a document attached) ->
     placement (reviews scheduled, a document) -> an emergency contact restriction, a case
     note with an alert, and a second, emergency referral on the duty tracker."""
     worker = api.as_("practitioner", teams=[team])
@@ -79,10 +78,29 @@ async def full_history(api: Api, team: str, **person_fields: Any) -> History:
     person = await make_person(api, team, **person_fields)
     referral = await make_referral(api, team, person_id=person["id"])
     today = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
+    provider, vacancy = await provider_with_vacancy(api)
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    # The costings name the match (R6); the funding panel booking names the request.
+    created = await me.post(
+        "/v1/funding-requests",
+        json={
+            "referral_id": referral["id"],
+            "match_id": match["id"],
+            "weekly_cost_pence": 85_000,
+            "one_off_cost_pence": 0,
+        },
+    )
+    assert created.status_code == 201, created.text
+    furl = f"/v1/funding-requests/{created.json()['id']}"
     panel = await me.post("/v1/panels", json={"kind": "funding", "date": today})
     assert panel.status_code == 201, panel.text
     booking = await worker.post(
-        "/v1/panel-bookings", json={"referral_id": referral["id"], "panel_id": panel.json()["id"]}
+        "/v1/panel-bookings",
+        json={
+            "referral_id": referral["id"],
+            "panel_id": panel.json()["id"],
+            "funding_request_id": created.json()["id"],
+        },
     )
     assert booking.status_code == 201, booking.text
     doc = await upload(worker, f"/v1/referrals/{referral['id']}/documents", "financial_assessment")
@@ -90,9 +108,10 @@ async def full_history(api: Api, team: str, **person_fields: Any) -> History:
         f"/v1/panel-bookings/{booking.json()['id']}/documents", json={"document_id": doc["id"]}
     )
     assert attached.status_code == 200, attached.text
-    provider, vacancy = await provider_with_vacancy(api)
-    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
-    funding = await approved_funding(api, referral["id"])
+    assert (await me.post(f"{furl}/submit")).status_code == 200
+    decided = await api.as_("team_manager").post(f"{furl}/decision", json={"outcome": "approved"})
+    assert decided.status_code == 200, decided.text
+    funding = decided.json()
     confirmed = await me.post(
         "/v1/placements",
         json={

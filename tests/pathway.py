@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.support import Api, Caller, make_person, make_provider, make_vacancy
 
@@ -74,12 +76,20 @@ async def accepted_match(
     return dict(response.json())
 
 
-async def approved_funding(api: Api, referral_id: str, weekly: int = 85_000) -> dict[str, Any]:
+async def approved_funding(
+    api: Api, referral_id: str, match_id: str | None = None, weekly: int = 85_000
+) -> dict[str, Any]:
+    """A funding request for the referral's accepted match (R6), signed off by a team
+    manager."""
     author = officer(api)
-    created = await author.post(
-        "/v1/funding-requests",
-        json={"referral_id": referral_id, "weekly_cost_pence": weekly, "one_off_cost_pence": 0},
-    )
+    body: dict[str, Any] = {
+        "referral_id": referral_id,
+        "weekly_cost_pence": weekly,
+        "one_off_cost_pence": 0,
+    }
+    if match_id is not None:
+        body["match_id"] = match_id
+    created = await author.post("/v1/funding-requests", json=body)
     assert created.status_code == 201, created.text
     url = f"/v1/funding-requests/{created.json()['id']}"
     assert (await author.post(f"{url}/submit")).status_code == 200
@@ -93,7 +103,7 @@ async def planned_matched(api: Api, team: str) -> dict[str, Any]:
     referral = await make_referral(api, team)
     provider, vacancy = await provider_with_vacancy(api)
     match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
-    await approved_funding(api, referral["id"])
+    await approved_funding(api, referral["id"], match["id"])
     return {"referral": referral, "provider": provider, "vacancy": vacancy, "match": match}
 
 
@@ -108,3 +118,31 @@ async def confirm(api: Api, ctx: dict[str, Any], start_date: str = "2026-12-01")
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+ADMISSION_DOCUMENTS = ("placement_plan", "cla_care_plan", "risk_assessment")
+
+
+async def upload_document(api: Api, team: str, referral_id: str, kind: str) -> dict[str, Any]:
+    response = await api.as_("practitioner", teams=[team]).post(
+        f"/v1/referrals/{referral_id}/documents",
+        files={"file": (f"{kind}.pdf", b"%PDF-1.4 " + kind.encode(), "application/pdf")},
+        data={"kind": kind},
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def admission_documents(api: Api, team: str, referral_id: str) -> None:
+    """R21: the documents a residential home needs on the referral before admission."""
+    for kind in ADMISSION_DOCUMENTS:
+        await upload_document(api, team, referral_id, kind)
+
+
+def london_today() -> date:
+    """Today in Europe/London, as the service sees it (R2, R7)."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def days_from_today(days: int) -> str:
+    return (london_today() + timedelta(days=days)).isoformat()

@@ -12,6 +12,8 @@ class DomainError(Exception):
     title: str = "The request conflicts with a rule"
 
     loc: tuple[str, ...] = ("body",)
+    # Extra members of the problem body (e.g. the `missing` kinds of R21).
+    extra: dict[str, object] = {}
 
     def __init__(
         self,
@@ -20,9 +22,11 @@ class DomainError(Exception):
         rule: str | None = None,
         code: str | None = None,
         loc: tuple[str, ...] | None = None,
+        extra: dict[str, object] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.extra = dict(extra or {})
         if loc is not None:
             self.loc = loc
         if rule is not None:

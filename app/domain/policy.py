@@ -24,6 +24,18 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "s117_aftercare_plan",
     "positive_behaviour_support_plan",
     "tenancy_agreement",
+    # Revision 2: the kinds seeds 000, 002 and 003 name.
+    "strengths_based_assessment",
+    "practice_assurance_document",
+    "placement_agreement",
+    "chronology",
+    "cla_review_notes",
+    "pathway_plan",
+    "health_plan",
+    "positive_handling_plan",
+    "cse_risk_assessment",
+    "missing_plan",
+    "keyworker_report",
     "other",
 )
 
@@ -37,6 +49,11 @@ def _default_required_documents() -> dict[str, list[str]]:
     # Seed 003: the practice assurance panel needs the care and support plan and
     # the risk assessment; the rest of its list is "if relevant".
     return {"supported_living": ["care_and_support_plan", "risk_assessment"]}
+
+
+def _default_admission_documents() -> dict[str, list[str]]:
+    # R21, seed 002: what a children's home needs before it admits a child.
+    return {"residential": ["placement_plan", "cla_care_plan", "risk_assessment"]}
 
 
 def _default_nfa_reasons() -> list[str]:
@@ -94,6 +111,35 @@ class Policy(BaseModel):
     # R6/R2 follow-ups: days after an emergency placement to submit funding / make the call.
     emergency_funding_submit_days: int = Field(default=1, ge=0, le=30)
     courtesy_call_days: int = Field(default=1, ge=0, le=30)
+    # R2: an emergency placement starts today, or up to this many days before (recorded
+    # the morning after an out-of-hours placement).
+    emergency_backdate_days: int = Field(default=1, ge=0, le=7)
+    # R2 follow-ups: days after the placement to alert the TAC duty worker, inform the
+    # child's social worker and review whether the placement can sustain.
+    tac_duty_alert_days: int = Field(default=0, ge=0, le=30)
+    csw_inform_days: int = Field(default=0, ge=0, le=30)
+    sustainability_review_days: int = Field(default=7, ge=0, le=90)
+    # R6: working days to decide a submitted funding request (its work item's due date).
+    funding_decision_working_days: int = Field(default=2, ge=0, le=30)
+    # R18 hand-offs: working days for the placements team to triage a submitted planned
+    # referral, to complete a match's costings, for an author to resubmit a returned
+    # request, to act on a rejected emergency request, and to record arranging support.
+    triage_working_days: int = Field(default=1, ge=0, le=30)
+    costings_working_days: int = Field(default=5, ge=0, le=30)
+    funding_resubmit_working_days: int = Field(default=5, ge=0, le=30)
+    funding_rejected_working_days: int = Field(default=1, ge=0, le=30)
+    arranging_support_working_days: int = Field(default=2, ge=0, le=30)
+    # R6: the team that picks up supported living funding decisions (the funding panel).
+    funding_panel_team: str = Field(default="funding-panel", min_length=1, max_length=100)
+    # R20: supported living is for adults of this age or over (seed 003: "For 26+").
+    supported_living_min_age: int = Field(default=26, ge=18, le=120)
+    # R21: documents a home needs on the referral before a planned admission, by service.
+    admission_required_documents: dict[str, list[str]] = Field(
+        default_factory=_default_admission_documents
+    )
 
     def required_documents(self, service: str) -> list[str]:
         return list(self.panel_required_documents.get(service, []))
+
+    def admission_documents(self, service: str) -> list[str]:
+        return list(self.admission_required_documents.get(service, []))

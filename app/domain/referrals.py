@@ -7,7 +7,9 @@ open state; a supported-living referral passes `panel` between `submitted` and
 
 from __future__ import annotations
 
-from app.domain.errors import InvalidInput, InvalidTransition
+from datetime import date
+
+from app.domain.errors import DomainError, InvalidInput, InvalidTransition
 from app.domain.statemachine import StateMachine
 
 OPEN_STATES = ("draft", "submitted", "panel", "matching", "matched")
@@ -65,6 +67,48 @@ def check_new_referral(urgency: str, service: str) -> None:
             "Supported living is not for emergencies (seed 003): make a planned referral.",
             rule="R2",
         )
+
+
+# R20: which cohort each service is for (supported living also needs an age, by policy).
+SERVICE_COHORTS: dict[str, str] = {
+    "foster_care": "child",
+    "residential": "child",
+    "shared_lives": "adult",
+    "supported_living": "adult",
+}
+
+
+class ServiceNotForPerson(DomainError):
+    code = "service_not_for_person"
+    rule = "R20"
+    status = 422
+    title = "The person can't have this service"
+    loc = ("body", "service")
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Whole years of age on `on`; a birthday counts on the day (29 February: on 1 March
+    in a common year)."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (1 if before_birthday else 0)
+
+
+def check_service_for_person(
+    *, service: str, cohort: str, date_of_birth: date, on: date, min_age_supported: int
+) -> None:
+    """R20: foster care and residential homes are for children, Shared Lives for adults,
+    supported living for adults aged `min_age_supported` (policy, 26) or over on `on` (the
+    referral's creation date)."""
+    wanted = SERVICE_COHORTS.get(service)
+    if wanted is not None and cohort != wanted:
+        label = "children" if wanted == "child" else "adults"
+        raise ServiceNotForPerson(f"{service} is for {label}; this person is {cohort}.")
+    if service == "supported_living":
+        if age_on(date_of_birth, on) < min_age_supported:
+            raise ServiceNotForPerson(
+                f"Supported living is for adults aged {min_age_supported} or over "
+                f"on the day of the referral ({on.isoformat()})."
+            )
 
 
 def start_matching_action(status: str, service: str) -> str | None:

@@ -14,7 +14,7 @@ from app.models.panels import Panel, PanelAction, PanelBooking, PanelBookingDocu
 from app.models.people import ExternalId, Person
 from app.models.placements import Placement
 from app.models.providers import Provider, Vacancy
-from app.models.referrals import Referral
+from app.models.referrals import Referral, ReferralFollowUp
 from app.models.review_records import ReviewAction, ReviewParticipant
 from app.models.reviews import Review
 from app.models.supervision import Supervision
@@ -43,6 +43,7 @@ __all__ = [
     "Placement",
     "Provider",
     "Referral",
+    "ReferralFollowUp",
     "Review",
     "ReviewAction",
     "ReviewParticipant",

@@ -45,6 +45,10 @@ class PanelBooking(Versioned, table=True):
     decision_notes: str | None = Field(default=None, max_length=4000)
     decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: str | None = Field(default=None, max_length=200)
+    # R6: the funding request a funding panel booking decides.
+    funding_request_id: uuid.UUID | None = Field(
+        default=None, foreign_key="funding_requests.id", index=True
+    )
 
 
 class PanelBookingDocument(SQLModel, table=True):

@@ -44,3 +44,13 @@ class Placement(Versioned, table=True):
     courtesy_call_on: date | None = None
     courtesy_call_by: str | None = Field(default=None, max_length=200)
     courtesy_call_notes: str | None = Field(default=None, max_length=2000)
+    # R7: a planned move-out date (the placement still ends with `end` on the day).
+    planned_end_on: date | None = None
+    # R22: the placement confirmation sent to the Arranging Support team.
+    arranging_support_sent_on: date | None = None
+    arranging_support_provider_copied: bool | None = None
+    arranging_support_re_ratio_required: bool | None = None
+    arranging_support_night_provision_changed: bool | None = None
+    arranging_support_purchase_order_ref: str | None = Field(default=None, max_length=100)
+    arranging_support_recorded_by: str | None = Field(default=None, max_length=200)
+    arranging_support_recorded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

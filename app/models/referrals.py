@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlmodel import Field
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, Versioned, id_field
 
@@ -27,3 +28,25 @@ class Referral(Versioned, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_reason: str | None = Field(default=None, max_length=2000)
     close_note: str | None = Field(default=None, max_length=2000)
+    # R2: a planned referral opened because an emergency placement cannot sustain.
+    previous_referral_id: uuid.UUID | None = Field(
+        default=None, foreign_key="referrals.id", index=True
+    )
+
+
+class ReferralFollowUp(SQLModel, table=True):
+    """An R2 follow-up of an emergency referral recorded by the placements team."""
+
+    __tablename__ = "referral_follow_ups"
+    __table_args__ = (UniqueConstraint("referral_id", "kind"),)
+
+    id: uuid.UUID = id_field()
+    referral_id: uuid.UUID = Field(foreign_key="referrals.id", index=True)
+    team: str = Field(max_length=100, index=True)
+    kind: str = Field(max_length=40)
+    done_on: date
+    note: str | None = Field(default=None, max_length=2000)
+    outcome: str | None = Field(default=None, max_length=20)
+    planned_referral_id: uuid.UUID | None = Field(default=None, foreign_key="referrals.id")
+    recorded_by: str = Field(max_length=200)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)

@@ -13,12 +13,16 @@ from app.problems import problem_responses
 from app.routers.documents import owner_routes
 from app.routers.http import created, page, with_etag
 from app.schemas.placements import (
+    ArrangingSupportBody,
     CourtesyCall,
     DutyTrackerItem,
+    FollowUpBody,
+    FollowUpRead,
     PlacementCreate,
     PlacementEnd,
     PlacementRead,
     PlacementStatus,
+    PlacementUpdate,
 )
 from app.services import duty_tracker
 from app.services import placements as service
@@ -64,6 +68,48 @@ async def get_placement(placement_id: uuid.UUID, response: Response, ctx: Ctx) -
     return with_etag(response, await service.get(ctx, placement_id))
 
 
+@router.patch(
+    "/v1/placements/{placement_id}", responses=problem_responses(403, 404, 409, 412, 413, 415)
+)
+async def update_placement(
+    placement_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: PlacementUpdate,
+    if_match: IfMatch = None,
+) -> PlacementRead:
+    """R7: set an active placement's `planned_end_on` (a planned move-out date; the
+    placement still ends with `end` on the day)."""
+    return with_etag(response, await service.update(ctx, placement_id, body, if_match))
+
+
+@router.post("/v1/placements/{placement_id}/arranging-support", responses=ACTION_ERRORS)
+async def record_arranging_support(
+    placement_id: uuid.UUID,
+    response: Response,
+    ctx: Ctx,
+    body: ArrangingSupportBody,
+    if_match: IfMatch = None,
+) -> PlacementRead:
+    """R22 (seed 003 step 12): the placement confirmation sent to the Arranging Support
+    team, copying the provider; closes its work item. Supported living only; once."""
+    return with_etag(response, await service.arranging_support(ctx, placement_id, body, if_match))
+
+
+@router.post(
+    "/v1/referrals/{referral_id}/follow-ups",
+    status_code=201,
+    responses=problem_responses(403, 404, 409, 413, 415),
+    tags=["referrals"],
+)
+async def record_follow_up(referral_id: uuid.UUID, ctx: Ctx, body: FollowUpBody) -> FollowUpRead:
+    """R2: record a follow-up of an emergency referral on the duty tracker
+    (`tac_duty_alerted`, `csw_informed`, `sustainability_reviewed` with `sustain` or
+    `plan_move`); `plan_move` answers `planned_referral_id`, a draft planned referral for
+    the person linked to this one."""
+    return await duty_tracker.record_follow_up(ctx, referral_id, body)
+
+
 @router.post("/v1/placements/{placement_id}/end", responses=ACTION_ERRORS)
 async def end_placement(
     placement_id: uuid.UUID,
@@ -96,8 +142,9 @@ async def get_duty_tracker(
     request: Request, response: Response, ctx: Ctx, paging: Paging
 ) -> Page[DutyTrackerItem]:
     """R2 duty tracker: open emergency referrals in your scope with their follow-ups
-    (placement confirmed, funding request submitted, courtesy call); each drops off once
-    all are done."""
+    (placement confirmed, TAC duty worker alerted, social worker informed, funding request
+    submitted or approved, courtesy call, sustainability reviewed and, for a residential
+    home, admission documents); each drops off once all are done."""
     return page(request, response, await duty_tracker.duty_tracker(ctx, paging))
 
 

@@ -43,6 +43,11 @@ class PanelRead(Output):
 class PanelBookingCreate(Input):
     referral_id: uuid.UUID
     panel_id: uuid.UUID
+    funding_request_id: uuid.UUID | None = Field(
+        default=None,
+        description="A funding panel booking names the referral's funding request it "
+        "decides (R6); required for a funding panel, not given for practice assurance.",
+    )
 
 
 class AttachDocumentBody(Input):
@@ -99,6 +104,7 @@ class PanelBookingRead(Output):
         description="23:59:59 Europe/London on documents_due_on (R3)."
     )
     required_documents: list[str]
+    funding_request_id: uuid.UUID | None = None
     missing_documents: list[str] = Field(
         description="Required kinds not yet attached to this booking (R3)."
     )

@@ -6,13 +6,26 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output
 
 PlacementStatus = Literal["active", "ended"]
-FollowUpKind = Literal["placement_confirmed", "funding_request_submitted", "courtesy_call"]
+FollowUpKind = Literal[
+    "placement_confirmed",
+    "tac_duty_alerted",
+    "csw_informed",
+    "funding_request_submitted",
+    "courtesy_call",
+    "sustainability_reviewed",
+    "admission_documents",
+]
+RecordedFollowUpKind = Literal["tac_duty_alerted", "csw_informed", "sustainability_reviewed"]
+SustainabilityOutcome = Literal["sustain", "plan_move"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+PurchaseOrderRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
 
 
 class PlacementCreate(Input):
@@ -29,6 +42,59 @@ class PlacementCreate(Input):
 class PlacementEnd(Input):
     end_date: BoundedDate
     reason: Note
+
+
+class PlacementUpdate(Input):
+    """PATCH an active placement: its planned move-out date (R7)."""
+
+    planned_end_on: date | None = None
+
+
+class ArrangingSupportBody(Input):
+    """R22 (seed 003 step 12): the placement confirmation sent to the Arranging Support
+    team, copying the provider, and whether the property's baseline (re-ratio) or night
+    provision must change for the other tenants."""
+
+    sent_on: date
+    provider_copied: bool
+    re_ratio_required: bool
+    night_provision_changed: bool
+    purchase_order_ref: PurchaseOrderRef | None = None
+
+
+class ArrangingSupportRead(BaseModel):
+    sent_on: date
+    provider_copied: bool
+    re_ratio_required: bool
+    night_provision_changed: bool
+    purchase_order_ref: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class FollowUpBody(Input):
+    """R2: a follow-up of an emergency referral the placements team records."""
+
+    kind: RecordedFollowUpKind
+    done_on: date | None = None
+    note: Note | None = None
+    outcome: SustainabilityOutcome | None = Field(
+        default=None, description="sustainability_reviewed only: sustain or plan_move."
+    )
+
+
+class FollowUpRead(Output):
+    id: uuid.UUID
+    referral_id: uuid.UUID
+    kind: RecordedFollowUpKind
+    done_on: date
+    note: str | None
+    outcome: SustainabilityOutcome | None
+    planned_referral_id: uuid.UUID | None = Field(
+        description="plan_move: the draft planned referral opened for the person (R2)."
+    )
+    recorded_by: str
+    recorded_at: datetime
 
 
 class CourtesyCall(Input):
@@ -56,6 +122,10 @@ class PlacementRead(Output):
     courtesy_call_on: date | None
     courtesy_call_by: str | None
     courtesy_call_notes: str | None
+    planned_end_on: date | None = None
+    arranging_support: ArrangingSupportRead | None = Field(
+        default=None, description="R22: null until recorded."
+    )
     created_by: str
     created_at: datetime
     updated_at: datetime

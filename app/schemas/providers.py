@@ -15,6 +15,10 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# Ofsted URN: 6-7 digits, or SC followed by digits (registered children's homes).
+OfstedUrn = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6,7}|SC\d{1,10})$")
+]
 VacancyStatus = Literal["open", "held", "filled"]
 
 
@@ -27,6 +31,8 @@ class ProviderCreate(Input):
     email: EmailStr | None = None
     phone: Phone | None = None
     address: Address | None = None
+    active: bool = True
+    ofsted_urn: OfstedUrn | None = None
 
 
 class ProviderUpdate(Patch):
@@ -40,6 +46,7 @@ class ProviderUpdate(Patch):
     phone: Phone | None = None
     address: Address | None = None
     active: bool | None = None
+    ofsted_urn: OfstedUrn | None = None
 
 
 class ProviderRead(Output):
@@ -53,6 +60,7 @@ class ProviderRead(Output):
     phone: str | None
     address: str | None
     active: bool
+    ofsted_urn: str | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -55,6 +55,7 @@ class ReferralRead(Output):
     closed_at: datetime | None
     withdrawn_reason: str | None
     close_note: str | None
+    previous_referral_id: uuid.UUID | None = None
     created_by: str
     created_at: datetime
     updated_at: datetime

@@ -19,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.context import Context
+from app.domain.calendar import local_date
 from app.domain.errors import DomainError
+from app.domain.funding import add_working_days
 from app.domain.matching import (
     MATCH,
     MatchAlreadyAccepted,
@@ -30,18 +32,22 @@ from app.domain.matching import (
     check_vacancy_open,
     proposal_action,
 )
-from app.domain.placements import PersonAlreadyPlaced
+from app.domain.placements import PersonAlreadyPlaced, check_provider_active
 from app.domain.referrals import REFERRAL
+from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import Match, Provider, Referral, Vacancy
 from app.pagination import PageParams
 from app.problems import NotFound, ValidationFailed
 from app.schemas.matching import MatchActionBody, MatchCreate, MatchRead
+from app.services import funding
 from app.services.common import check_if_match, fetch_page, load_visible
 from app.services.referrals import move
 from app.uow import UnitOfWork
 
 SUBJECT = "match"
+# R18 hand-off: a submitted planned referral for the placements team to triage.
+TRIAGE_WORK = "triage"
 
 ProposeCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
 # Set by app.wiring: checks run before a match is proposed (R4 panel actions outstanding).
@@ -134,6 +140,7 @@ async def propose(ctx: Context, referral_id: uuid.UUID, body: MatchCreate) -> Ma
         if action is not None:
             REFERRAL.transition(referral.status, action)  # refuse early with R1
         provider = await load_visible(uow, Provider, body.provider_id)
+        check_provider_active(provider.active)
         vacancy = None
         if body.vacancy_id is not None:
             vacancy = await load_vacancy_locked(uow, body.vacancy_id, provider)
@@ -160,6 +167,8 @@ async def propose(ctx: Context, referral_id: uuid.UUID, body: MatchCreate) -> Ma
         uow.add(match)
         if action is not None:
             await move(uow, referral, action, match_id=match.id)
+        # R18: the first match proposed is the triage hand-off done.
+        await uow.close_work("referral", referral.id, kinds=[TRIAGE_WORK], reason="match_proposed")
         await flush_or_conflict(uow)
         read = to_read(match)
         uow.record(
@@ -208,12 +217,30 @@ async def _accept(uow: UnitOfWork, referral: Referral, match: Match) -> None:
     match.accepted_at = uow.now
     match.accepted_by = uow.principal.sub
     await move(uow, referral, "match_accepted", match_id=match.id)
+    if referral.urgency == "planned":
+        # R18/R6: an accepted match hands over to its costings (closed by the funding
+        # request submitted for it).
+        uow.open_work(
+            kind=funding.COSTINGS_WORK,
+            rule="R6",
+            title="Complete the costings for an accepted match",
+            subject_type=SUBJECT,
+            subject_id=match.id,
+            due_at=due_at_for_date(
+                add_working_days(
+                    local_date(uow.now), uow.calendar, uow.policy.costings_working_days
+                )
+            ),
+            assignee_team=uow.policy.placements_team,
+            scope_team=referral.team,
+        )
 
 
 async def _release(uow: UnitOfWork, referral: Referral, match: Match) -> None:
     """Declining or withdrawing an accepted match frees its vacancy and returns a matched
     referral to `matching` (R5, R1)."""
     check_release_allowed(match.placed_at is not None)
+    await funding.supersede_for_match(uow, match)
     if match.vacancy_id is not None:
         vacancy = await uow.get(Vacancy, match.vacancy_id, for_update=True)
         if vacancy is not None and vacancy.status == "held":
@@ -265,22 +292,35 @@ async def act(
 
 
 async def withdraw_open_matches(uow: UnitOfWork, referral: Referral) -> None:
-    """A withdrawn referral withdraws its open matches and frees any vacancy it held (R5)."""
-    rows = await uow.session.exec(
+    """A withdrawn referral withdraws its open matches and frees any vacancy it held (R5);
+    their funding requests are superseded (R6)."""
+    await withdraw_matches(uow, referral, reason="The referral was withdrawn.")
+
+
+async def withdraw_matches(
+    uow: UnitOfWork, referral: Referral, *, reason: str, keep: uuid.UUID | None = None
+) -> None:
+    """Withdraw the referral's open matches (but `keep`): R5, and R7 on confirmation."""
+    stmt = (
         select(Match)
         .where(col(Match.referral_id) == referral.id)
         .where(col(Match.status).in_(["proposed", "contacted", "assessing", "accepted"]))
         .order_by(col(Match.id))
         .with_for_update()
     )
+    if keep is not None:
+        stmt = stmt.where(col(Match.id) != keep)
+    rows = await uow.session.exec(stmt)
     for match in rows.all():
         before = match.status
+        if match.placed_at is None:
+            await funding.supersede_for_match(uow, match)
         if before == "accepted" and match.placed_at is None and match.vacancy_id is not None:
             vacancy = await uow.get(Vacancy, match.vacancy_id, for_update=True)
             if vacancy is not None and vacancy.status == "held":
                 set_vacancy_status(uow, vacancy, "open", match_id=match.id)
         match.status = MATCH.transition(before, "withdraw")
-        match.reason = "The referral was withdrawn."
+        match.reason = reason
         uow.touch(match)
         uow.record(
             match.status,

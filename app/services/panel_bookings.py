@@ -32,6 +32,7 @@ from app.schemas.panels import (
     PanelBookingRead,
 )
 from app.services.common import load_visible, scoped_page
+from app.services.funding import check_booking_funding_request
 from app.services.referrals import move
 from app.uow import UnitOfWork
 
@@ -128,6 +129,7 @@ async def create_booking(ctx: Context, body: PanelBookingCreate) -> PanelBooking
         panel = await load_visible(uow, Panel, body.panel_id)
         booking_id = uuid7()
         action = book_referral_action(panel.kind, referral.status)
+        await check_booking_funding_request(uow, panel.kind, referral.id, body.funding_request_id)
         if action is not None:
             await move(uow, referral, action, booking_id=booking_id, panel_id=panel.id)
         due_on, due_at = booking_deadline(panel.kind, panel.date, ctx.calendar, ctx.policy)
@@ -140,6 +142,7 @@ async def create_booking(ctx: Context, body: PanelBookingCreate) -> PanelBooking
             team=referral.team,
             status="booked",
             required_documents=required_documents(panel.kind, referral.service, ctx.policy),
+            funding_request_id=body.funding_request_id,
             documents_due_on=due_on,
             documents_due_at=due_at,
             created_by=ctx.principal.sub,

@@ -1,4 +1,5 @@
-"""Placements (R7, R6, R2): confirm, end, courtesy call.
+"""Placements (R7, R6, R2, R21, R22): confirm, patch, end, courtesy call, arranging
+support.
 
 Confirming takes the referral's row lock, then the person's (R7: one active placement,
 also held by a partial unique index), then the vacancy's; it fills the vacancy, sets the
@@ -23,28 +24,57 @@ from sqlmodel import col, select
 from app.context import Context
 from app.domain.calendar import local_date
 from app.domain.errors import InvalidTransition
-from app.domain.funding import check_funding_for_placement
+from app.domain.funding import add_working_days, check_funding_for_placement
 from app.domain.matching import check_emergency_eligible, check_vacancy_open
 from app.domain.placements import (
-    AFTER_PLACEMENT_FOLLOW_UPS,
     PLACEMENT,
     ConfirmedPlacement,
+    check_admission_documents,
+    check_arranging_support_allowed,
+    check_arranging_support_done,
     check_courtesy_call,
+    check_emergency_start,
     check_end_date,
     check_person_free,
+    check_planned_end,
+    check_provider_active,
     follow_up_due,
+    follow_ups_for,
+    needs_arranging_support,
     place_action,
 )
 from app.domain.referrals import REFERRAL
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
-from app.models import Match, Person, Placement, Provider, Referral, Vacancy
+from app.models import (
+    Document,
+    Match,
+    Person,
+    Placement,
+    Provider,
+    Referral,
+    ReferralFollowUp,
+    Vacancy,
+)
 from app.pagination import PageParams
 from app.problems import NotFound, ValidationFailed
-from app.schemas.placements import CourtesyCall, PlacementCreate, PlacementEnd, PlacementRead
+from app.schemas.placements import (
+    ArrangingSupportBody,
+    ArrangingSupportRead,
+    CourtesyCall,
+    PlacementCreate,
+    PlacementEnd,
+    PlacementRead,
+    PlacementUpdate,
+)
 from app.services import funding
 from app.services.common import load_for_change, load_visible, scoped_page
-from app.services.matching import flush_or_conflict, load_vacancy_locked, set_vacancy_status
+from app.services.matching import (
+    flush_or_conflict,
+    load_vacancy_locked,
+    set_vacancy_status,
+    withdraw_matches,
+)
 from app.services.referrals import move
 from app.uow import UnitOfWork
 
@@ -58,9 +88,15 @@ OnEnded = Callable[[UnitOfWork, Placement], Awaitable[None]]
 ON_ENDED: tuple[OnEnded, ...] = ()
 
 _FOLLOW_UP_TITLES = {
+    "tac_duty_alerted": "Emergency placement: alert the team around the child duty worker",
+    "csw_informed": "Emergency placement: share the carer's details with the social worker",
     "funding_request_submitted": "Emergency placement: submit its funding request for sign-off",
     "courtesy_call": "Emergency placement: arrange the carer's courtesy call",
+    "sustainability_reviewed": "Emergency placement: review whether it can sustain",
+    "admission_documents": "Emergency residential placement: get the admission documents",
 }
+# R22: the hand-off of a confirmed supported living placement to arranging support.
+ARRANGING_SUPPORT_WORK = "arranging_support"
 
 
 @dataclass(frozen=True)
@@ -70,7 +106,30 @@ class PlacementsFilter:
 
 
 def to_read(placement: Placement) -> PlacementRead:
-    return PlacementRead.model_validate(placement)
+    data = placement.model_dump()
+    arranging = None
+    if placement.arranging_support_sent_on is not None:
+        arranging = ArrangingSupportRead(
+            sent_on=placement.arranging_support_sent_on,
+            provider_copied=bool(placement.arranging_support_provider_copied),
+            re_ratio_required=bool(placement.arranging_support_re_ratio_required),
+            night_provision_changed=bool(placement.arranging_support_night_provision_changed),
+            purchase_order_ref=placement.arranging_support_purchase_order_ref,
+            recorded_by=placement.arranging_support_recorded_by or "",
+            recorded_at=placement.arranging_support_recorded_at or placement.updated_at,
+        )
+    data["arranging_support"] = arranging
+    return PlacementRead.model_validate(data)
+
+
+async def referral_document_kinds(uow: UnitOfWork, referral_id: uuid.UUID) -> set[str]:
+    """The kinds of the documents on a referral (R21)."""
+    stmt = (
+        select(Document.kind)
+        .where(col(Document.owner_type) == "referral")
+        .where(col(Document.owner_id) == referral_id)
+    )
+    return set((await uow.session.exec(stmt)).all())
 
 
 def _invalid(field: str, detail: str) -> ValidationFailed:
@@ -127,8 +186,21 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
             raise _invalid("provider_id", "provider_id is not the accepted match's provider.")
         if match is not None and body.vacancy_id not in (None, match.vacancy_id):
             raise _invalid("vacancy_id", "vacancy_id is not the accepted match's vacancy.")
-        check_funding_for_placement(referral.urgency, await funding.has_approved(uow, referral.id))
+        today = local_date(uow.now)
+        if referral.urgency == "emergency":
+            check_emergency_start(body.start_date, today, ctx.policy.emergency_backdate_days)
+        check_funding_for_placement(
+            referral.urgency,
+            match.id if match else None,
+            await funding.approved_match_ids(uow, referral.id),
+        )
         provider = await load_visible(uow, Provider, body.provider_id)
+        check_provider_active(provider.active)
+        check_admission_documents(
+            referral.urgency,
+            ctx.policy.admission_documents(provider.service),
+            await referral_document_kinds(uow, referral.id),
+        )
         vacancy_id = body.vacancy_id or (match.vacancy_id if match else None)
         vacancy: Vacancy | None = None
         if vacancy_id is not None:
@@ -169,9 +241,29 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
             match.placed_at = uow.now
             uow.touch(match)
         await funding.link_to_placement(uow, referral.id, placement.id)
+        # R7: the referral's other open matches are withdrawn.
+        await withdraw_matches(
+            uow,
+            referral,
+            reason="Another match of the referral was placed.",
+            keep=match.id if match else None,
+        )
         await move(uow, referral, action, placement_id=placement.id)
         if emergency:
-            await _open_follow_ups(ctx, uow, referral.id, referral.team, placement)
+            await _open_follow_ups(ctx, uow, referral.id, referral.team, placement, provider)
+        if needs_arranging_support(provider.service):
+            uow.open_work(
+                kind=ARRANGING_SUPPORT_WORK,
+                rule="R22",
+                title="Send the placement confirmation to the Arranging Support team",
+                subject_type=SUBJECT,
+                subject_id=placement.id,
+                due_at=due_at_for_date(
+                    add_working_days(today, ctx.calendar, ctx.policy.arranging_support_working_days)
+                ),
+                assignee_team=ctx.policy.placements_team,
+                scope_team=referral.team,
+            )
         facts = ConfirmedPlacement(
             placement_id=str(placement.id),
             person_id=str(person.id),
@@ -204,21 +296,40 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
 
 
 async def _open_follow_ups(
-    ctx: Context, uow: UnitOfWork, referral_id: uuid.UUID, team: str, placement: Placement
+    ctx: Context,
+    uow: UnitOfWork,
+    referral_id: uuid.UUID,
+    team: str,
+    placement: Placement,
+    provider: Provider,
 ) -> None:
     """R2: the placement is confirmed (the referral's `emergency_referral` item closes); its
-    funding request and courtesy call are now work items for the placements team."""
+    other follow-ups are now work items for the placements team."""
     await uow.close_work(
         "referral", referral_id, kinds=["emergency_referral"], reason="placement_confirmed"
     )
     already_submitted = referral_id in await funding.submitted_referrals(uow, [referral_id])
     today = local_date(uow.now)
     days = {
+        "tac_duty_alerted": ctx.policy.tac_duty_alert_days,
+        "csw_informed": ctx.policy.csw_inform_days,
         "funding_request_submitted": ctx.policy.emergency_funding_submit_days,
         "courtesy_call": ctx.policy.courtesy_call_days,
+        "sustainability_reviewed": ctx.policy.sustainability_review_days,
+        "admission_documents": 0,
     }
-    for kind in AFTER_PLACEMENT_FOLLOW_UPS:
+    recorded = await recorded_follow_ups(uow, referral_id)
+    have_documents = not [
+        kind
+        for kind in ctx.policy.admission_documents(provider.service)
+        if kind not in await referral_document_kinds(uow, referral_id)
+    ]
+    for kind in follow_ups_for(provider.service):
+        if kind == "placement_confirmed" or kind in recorded:
+            continue
         if kind == "funding_request_submitted" and already_submitted:
+            continue
+        if kind == "admission_documents" and have_documents:
             continue
         uow.open_work(
             kind=kind,
@@ -247,6 +358,83 @@ async def list_placements(
         return [to_read(p) for p in rows], next_cursor
 
 
+async def recorded_follow_ups(uow: UnitOfWork, referral_id: uuid.UUID) -> set[str]:
+    stmt = select(ReferralFollowUp.kind).where(col(ReferralFollowUp.referral_id) == referral_id)
+    return set((await uow.session.exec(stmt)).all())
+
+
+async def update(
+    ctx: Context, placement_id: uuid.UUID, body: PlacementUpdate, if_match: str | None
+) -> PlacementRead:
+    """R7: set an active placement's planned move-out date."""
+    async with ctx.uow() as uow:
+        placement = await load_for_change(
+            uow, Placement, placement_id, "placements.write", if_match
+        )
+        if placement.status != "active":
+            raise InvalidTransition("An ended placement cannot be changed.", rule="R7")
+        changes = body.model_dump(exclude_unset=True)
+        if "planned_end_on" in changes:
+            check_planned_end(placement.start_date, changes["planned_end_on"])
+        before = {k: getattr(placement, k) for k in changes}
+        for name, value in changes.items():
+            setattr(placement, name, value)
+        uow.touch(placement)
+        await uow.flush()
+        uow.record(
+            "updated",
+            SUBJECT,
+            placement.id,
+            before={k: v.isoformat() if v else None for k, v in before.items()},
+            after={k: v.isoformat() if v else None for k, v in changes.items()},
+            data={"changed": sorted(changes)},
+            team=placement.team,
+        )
+        return to_read(placement)
+
+
+async def arranging_support(
+    ctx: Context, placement_id: uuid.UUID, body: ArrangingSupportBody, if_match: str | None
+) -> PlacementRead:
+    """R22 (seed 003 step 12): record the placement confirmation sent to the Arranging
+    Support team; closes its work item."""
+    async with ctx.uow() as uow:
+        placement = await load_for_change(
+            uow, Placement, placement_id, "placements.write", if_match
+        )
+        provider = await load_visible(uow, Provider, placement.provider_id)
+        check_arranging_support_allowed(
+            provider.service, placement.arranging_support_sent_on is not None
+        )
+        if body.sent_on > local_date(uow.now):
+            raise _invalid("sent_on", "sent_on cannot be in the future.")
+        placement.arranging_support_sent_on = body.sent_on
+        placement.arranging_support_provider_copied = body.provider_copied
+        placement.arranging_support_re_ratio_required = body.re_ratio_required
+        placement.arranging_support_night_provision_changed = body.night_provision_changed
+        placement.arranging_support_purchase_order_ref = body.purchase_order_ref
+        placement.arranging_support_recorded_by = ctx.principal.sub
+        placement.arranging_support_recorded_at = uow.now
+        uow.touch(placement)
+        await uow.close_work(
+            SUBJECT, placement.id, kinds=[ARRANGING_SUPPORT_WORK], reason="arranging_support_sent"
+        )
+        await uow.flush()
+        read = to_read(placement)
+        uow.record(
+            "arranging_support_recorded",
+            SUBJECT,
+            placement.id,
+            after=read.model_dump(mode="json"),
+            data={
+                "placement_id": str(placement.id),
+                "changed": ["arranging_support"],
+            },
+            team=placement.team,
+        )
+        return read
+
+
 async def end(
     ctx: Context, placement_id: uuid.UUID, body: PlacementEnd, if_match: str | None
 ) -> PlacementRead:
@@ -257,7 +445,7 @@ async def end(
         )
         before = placement.status
         placement.status = PLACEMENT.transition(before, "end")
-        check_end_date(placement.start_date, body.end_date)
+        check_end_date(placement.start_date, body.end_date, local_date(uow.now))
         placement.end_date = body.end_date
         placement.end_reason = body.reason
         placement.ended_at = uow.now
@@ -308,3 +496,17 @@ async def courtesy_call(
             team=placement.team,
         )
         return read
+
+
+async def check_arranging_support_recorded(uow: UnitOfWork, referral: Referral) -> None:
+    """R22: a supported living referral closes only once its placement's arranging support
+    is recorded."""
+    stmt = (
+        select(Placement)
+        .where(col(Placement.referral_id) == referral.id)
+        .order_by(col(Placement.id).desc())
+    )
+    placement = (await uow.session.exec(stmt)).first()
+    if placement is None:
+        return
+    check_arranging_support_done(referral.service, placement.arranging_support_sent_on is not None)

@@ -16,7 +16,15 @@ from typing import Any
 from app.context import Context
 from app.domain.calendar import end_of_day, local_date
 from app.domain.errors import InvalidTransition
-from app.domain.referrals import OPEN_STATES, REFERRAL, check_new_referral, submit_action
+from app.domain.funding import add_working_days
+from app.domain.referrals import (
+    OPEN_STATES,
+    REFERRAL,
+    check_new_referral,
+    check_service_for_person,
+    submit_action,
+)
+from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import Person, Referral
 from app.pagination import PageParams
@@ -92,6 +100,13 @@ async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
         person = await load_visible(uow, Person, body.person_id)
         ctx.principal.require("referrals.create")
         check_new_referral(body.urgency, body.service)
+        check_service_for_person(
+            service=body.service,
+            cohort=person.cohort,
+            date_of_birth=person.date_of_birth,
+            on=local_date(uow.now),
+            min_age_supported=ctx.policy.supported_living_min_age,
+        )
         referral = Referral(
             **body.model_dump(),
             id=uuid7(),
@@ -185,6 +200,20 @@ async def submit(ctx: Context, referral_id: uuid.UUID, if_match: str | None) -> 
                 subject_type=SUBJECT,
                 subject_id=referral.id,
                 due_at=end_of_day(local_date(uow.now)),
+                assignee_team=ctx.policy.placements_team,
+                scope_team=referral.team,
+            )
+        else:
+            # R18: a submitted planned referral for the placements team to triage (closed
+            # by the first match proposed).
+            days = ctx.policy.triage_working_days
+            uow.open_work(
+                kind="triage",
+                rule="R18",
+                title="Triage a planned referral",
+                subject_type=SUBJECT,
+                subject_id=referral.id,
+                due_at=due_at_for_date(add_working_days(local_date(uow.now), ctx.calendar, days)),
                 assignee_team=ctx.policy.placements_team,
                 scope_team=referral.team,
             )

@@ -32,7 +32,10 @@ from app.models import (
     Placement,
     Provider,
     Referral,
+    ReferralFollowUp,
     Review,
+    ReviewAction,
+    ReviewParticipant,
     Supervision,
     SupportRequest,
     WorkItem,
@@ -50,6 +53,10 @@ def placement_ids(person_id: uuid.UUID) -> Select[Any]:
     return select(col(Placement.id)).where(col(Placement.person_id) == person_id)
 
 
+def review_ids(person_id: uuid.UUID) -> Select[Any]:
+    return select(col(Review.id)).where(col(Review.placement_id).in_(placement_ids(person_id)))
+
+
 # Each table whose `team` scopes a record about the person -> the rows of that person.
 # Rows are found by indexed columns (person_id on referrals and placements, then
 # referral_id / placement_id), never by scanning.
@@ -60,7 +67,10 @@ FOLLOWS: tuple[tuple[type[SQLModel], Where], ...] = (
     (Match, lambda p: col(Match.referral_id).in_(referral_ids(p))),
     (FundingRequest, lambda p: col(FundingRequest.referral_id).in_(referral_ids(p))),
     (Placement, lambda p: col(Placement.person_id) == p),
+    (ReferralFollowUp, lambda p: col(ReferralFollowUp.referral_id).in_(referral_ids(p))),
     (Review, lambda p: col(Review.placement_id).in_(placement_ids(p))),
+    (ReviewAction, lambda p: col(ReviewAction.review_id).in_(review_ids(p))),
+    (ReviewParticipant, lambda p: col(ReviewParticipant.review_id).in_(review_ids(p))),
     (ContactRestriction, lambda p: col(ContactRestriction.placement_id).in_(placement_ids(p))),
     (CaseNote, lambda p: col(CaseNote.person_id) == p),
 )

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -122,7 +124,11 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
     funding, events = await feed.step(
         placements.post(
             "/v1/funding-requests",
-            json={"referral_id": referral["id"], "weekly_cost_pence": 90_000},
+            json={
+                "referral_id": referral["id"],
+                "match_id": match["id"],
+                "weekly_cost_pence": 90_000,
+            },
         ),
         201,
     )
@@ -132,8 +138,26 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
     assert events == {"funding_request.updated": 1}
     _, events = await feed.step(placements.post(f"{furl}/submit"))
     assert events == {"funding_request.submitted": 1}
+    # Supported living goes to the funding panel (R6, revision 2): booked, then decided there.
+    today = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
+    funding_panel, events = await feed.step(
+        placements.post("/v1/panels", json={"kind": "funding", "date": today}), 201
+    )
+    assert events == {"panel.created": 1}
     _, events = await feed.step(
-        api.as_("team_manager").post(f"{furl}/decision", json={"outcome": "approved"})
+        me.post(
+            "/v1/panel-bookings",
+            json={
+                "referral_id": referral["id"],
+                "panel_id": funding_panel["id"],
+                "funding_request_id": funding["id"],
+            },
+        ),
+        201,
+    )
+    assert events == {"panel_booking.created": 1}
+    _, events = await feed.step(
+        api.as_("panel_member").post(f"{furl}/decision", json={"outcome": "approved"})
     )
     assert events == {"funding_request.approved": 1}
 
@@ -159,11 +183,24 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
     _, events = await feed.step(
         placements.post(
             f"/v1/placements/{placement['id']}/end",
-            json={"end_date": "2027-01-10", "reason": "Moved on"},
+            json={"end_date": today, "reason": "Moved on"},
         )
     )
     # Its scheduled review is cancelled with it.
     assert events == {"placement.ended": 1, "vacancy.status_changed": 1, "review.cancelled": 1}
+    # R22: the confirmation sent to the Arranging Support team before the referral closes.
+    _, events = await feed.step(
+        placements.post(
+            f"/v1/placements/{placement['id']}/arranging-support",
+            json={
+                "sent_on": today,
+                "provider_copied": True,
+                "re_ratio_required": False,
+                "night_provision_changed": False,
+            },
+        )
+    )
+    assert sum(events.values()) == 1, events
     _, events = await feed.step(me.post(f"{url}/close", json={"note": "Done"}))
     assert events == {"referral.closed": 1}
 

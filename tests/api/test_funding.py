@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.pathway import make_referral, officer
+from tests.pathway import accepted_match, make_referral, officer, provider_with_vacancy
 from tests.support import Api, Caller, assert_problem, unique_team
+
+
+async def matched_referral(api: Api, team: str) -> dict[str, Any]:
+    """A planned referral with an accepted match: its costings name the match (R6)."""
+    referral = await make_referral(api, team)
+    provider, vacancy = await provider_with_vacancy(api)
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    return {**referral, "match_id": match["id"]}
 
 
 async def draft(caller: Caller, referral_id: str, **overrides: Any) -> dict[str, Any]:
@@ -19,11 +27,16 @@ async def draft(caller: Caller, referral_id: str, **overrides: Any) -> dict[str,
 
 async def test_r6_draft_submit_approve_by_a_team_manager(api: Api) -> None:
     team = unique_team()
-    referral = await make_referral(api, team)
+    referral = await matched_referral(api, team)
     author = officer(api)
     created = await author.post(
         "/v1/funding-requests",
-        json={"referral_id": referral["id"], "weekly_cost_pence": 92_500, "notes": "Costings"},
+        json={
+            "referral_id": referral["id"],
+            "match_id": referral["match_id"],
+            "weekly_cost_pence": 92_500,
+            "notes": "Costings",
+        },
     )
     assert created.status_code == 201, created.text
     request = created.json()
@@ -76,12 +89,13 @@ async def test_r6_draft_submit_approve_by_a_team_manager(api: Api) -> None:
 
 
 async def test_r6_returned_request_is_edited_and_resubmitted_then_rejected(api: Api) -> None:
-    referral = await make_referral(api, unique_team())
+    # Revision 2: a team manager signs off a child's placement (R6), not a panel member.
+    referral = await matched_referral(api, unique_team())
     author = api.as_("practitioner", teams=[referral["team"]])
-    request = await draft(author, referral["id"])
+    request = await draft(author, referral["id"], match_id=referral["match_id"])
     url = f"/v1/funding-requests/{request['id']}"
     await author.post(f"{url}/submit")
-    panel = api.as_("panel_member")
+    panel = api.as_("team_manager")
     assert_problem(
         await panel.post(f"{url}/decision", json={"outcome": "returned"}), 422, "validation_error"
     )
@@ -99,9 +113,9 @@ async def test_r6_returned_request_is_edited_and_resubmitted_then_rejected(api: 
 
 
 async def test_r6_decider_cannot_be_the_author(api: Api) -> None:
-    referral = await make_referral(api, unique_team())
+    referral = await matched_referral(api, unique_team())
     both = api.as_("placements_officer", "team_manager")
-    request = await draft(both, referral["id"])
+    request = await draft(both, referral["id"], match_id=referral["match_id"])
     url = f"/v1/funding-requests/{request['id']}"
     await both.post(f"{url}/submit")
     assert_problem(
@@ -115,9 +129,9 @@ async def test_r6_decider_cannot_be_the_author(api: Api) -> None:
 
 async def test_r6_four_eyes_an_editor_or_submitter_cannot_decide(api: Api) -> None:
     team = unique_team()
-    referral = await make_referral(api, team)
+    referral = await matched_referral(api, team)
     author = api.as_("practitioner", teams=[team])
-    request = await draft(author, referral["id"])
+    request = await draft(author, referral["id"], match_id=referral["match_id"])
     assert request["edited_by"] == [author.sub]
     url = f"/v1/funding-requests/{request['id']}"
     # practitioner + team_manager edits someone else's draft to a new cost, submits it...
@@ -134,7 +148,7 @@ async def test_r6_four_eyes_an_editor_or_submitter_cannot_decide(api: Api) -> No
         "R6",
     )
     # one who only submitted cannot decide either
-    request2 = await draft(author, referral["id"])
+    request2 = await draft(author, referral["id"], match_id=referral["match_id"])
     url2 = f"/v1/funding-requests/{request2['id']}"
     submitter = api.as_("practitioner", "team_manager", teams=[team])
     submitted = await submitter.post(f"{url2}/submit")
@@ -166,7 +180,7 @@ async def test_r6_money_is_strict_non_negative_integer_pence(api: Api) -> None:
 
 async def test_r6_roles_and_scope(api: Api) -> None:
     team = unique_team()
-    referral = await make_referral(api, team)
+    referral = await matched_referral(api, team)
     manager = api.as_("team_manager", teams=[team])
     assert_problem(
         await manager.post(
@@ -176,7 +190,7 @@ async def test_r6_roles_and_scope(api: Api) -> None:
         "forbidden",
     )
     author = officer(api)
-    request = await draft(author, referral["id"])
+    request = await draft(author, referral["id"], match_id=referral["match_id"])
     url = f"/v1/funding-requests/{request['id']}"
     await author.post(f"{url}/submit")
     practitioner = api.as_("practitioner", teams=[team])

@@ -13,6 +13,7 @@ from app.auth import Principal
 from app.context import Context
 from app.domain.panels import PanelActionsOutstanding
 from app.services.panel_decisions import ensure_no_outstanding_actions, outstanding_actions
+from tests import pathway
 from tests.support import Api, Caller, assert_problem, make_person, unique_team
 
 LONDON = ZoneInfo("Europe/London")
@@ -306,11 +307,33 @@ async def test_r3_funding_panel_booking_has_no_deadline_and_keeps_referral_statu
     me = api.as_("practitioner", teams=[team])
     referral = await make_referral(api, team)
     panel = await make_panel(api, london_today().isoformat(), kind="funding")
-    booking = await book(me, referral["id"], panel["id"])
+    # R6 revision 2: a funding panel booking names a funding request of the referral.
+    body = {"referral_id": referral["id"], "panel_id": panel["id"]}
+    assert_problem(await me.post("/v1/panel-bookings", json=body), 422, "validation_error", "R6")
+    # Revision 2: an emergency request (naming no match) stands in for one here.
+    emergency = await pathway.make_referral(api, team, urgency="emergency")
+    request = await api.as_("placements_officer").post(
+        "/v1/funding-requests", json={"referral_id": emergency["id"], "weekly_cost_pence": 1}
+    )
+    assert request.status_code == 201, request.text
+    foreign = {**body, "funding_request_id": request.json()["id"]}
+    assert_problem(await me.post("/v1/panel-bookings", json=foreign), 422, "validation_error", "R6")
+    response = await me.post(
+        "/v1/panel-bookings",
+        json={
+            "referral_id": emergency["id"],
+            "panel_id": panel["id"],
+            "funding_request_id": request.json()["id"],
+        },
+    )
+    assert response.status_code == 201, response.text
+    booking = response.json()
+    assert booking["funding_request_id"] == request.json()["id"]
+    referral = emergency
     assert booking["panel_kind"] == "funding"
     assert booking["documents_due_on"] is None and booking["documents_due_at"] is None
     assert booking["missing_documents"] == []
-    assert await referral_status(me, referral["id"]) == "submitted"
+    assert await referral_status(me, referral["id"]) == "matching"
     # No deadline: a document can always be attached.
     document = await upload(me, referral["id"], "financial_assessment")
     attached = await me.post(

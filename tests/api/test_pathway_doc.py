@@ -260,14 +260,53 @@ request is approved, and the decider can never be its author.
         "OFFICER",
         "POST",
         "/v1/funding-requests",
-        json_body={"referral_id": rid, "weekly_cost_pence": 98_500, "one_off_cost_pence": 25_000},
+        json_body={
+            "referral_id": rid,
+            "match_id": mid,
+            "weekly_cost_pence": 98_500,
+            "cost_breakdown": {"core_pence": 80_000, "additional_support_pence": 18_500},
+            "one_off_cost_pence": 25_000,
+            "moving_on": "2026-04-20",
+        },
         expect=201,
     )
     fid = funding.json()["id"]
     doc.name(fid, "funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
+    doc.say("""
+Supported living funding goes to the funding panel (seed 003 step 10): the practitioner
+books the request into a funding panel, and only a panel member decides it, on or after
+the panel's date (a team manager gets 409 `funding_panel_required`).
+""")
+    funding_panel = await doc.call(
+        "OFFICER",
+        "POST",
+        "/v1/panels",
+        json_body={"kind": "funding", "date": "2026-04-16"},
+        expect=201,
+    )
+    doc.name(funding_panel.json()["id"], "funding-panel")
+    await doc.call(
+        "PRACTITIONER",
+        "POST",
+        "/v1/panel-bookings",
+        json_body={
+            "referral_id": rid,
+            "panel_id": funding_panel.json()["id"],
+            "funding_request_id": fid,
+        },
+        expect=201,
+    )
     await doc.call(
         "MANAGER",
+        "POST",
+        f"/v1/funding-requests/{fid}/decision",
+        json_body={"outcome": "approved"},
+        expect=409,
+    )
+    set_now("2026-04-16T15:00:00+01:00")
+    await doc.call(
+        "PANEL",
         "POST",
         f"/v1/funding-requests/{fid}/decision",
         json_body={"outcome": "approved"},
@@ -296,6 +335,28 @@ per person, and emits `placement.confirmed` (which schedules the reviews that ap
     )
     doc.name(placement.json()["id"], "placement")
     await doc.call("PRACTITIONER", "GET", f"/v1/referrals/{rid}", expect=200)
+
+    doc.say("""
+### A8. Arranging support (R22, seed 003 step 12)
+
+The placements team sends the placement confirmation to the Arranging Support team,
+copying the provider; until it is recorded the referral cannot close.
+""")
+    await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=409)
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/placements/{placement.json()['id']}/arranging-support",
+        json_body={
+            "sent_on": "2026-04-20",
+            "provider_copied": True,
+            "re_ratio_required": False,
+            "night_provision_changed": False,
+            "purchase_order_ref": "PO-20431",
+        },
+        expect=200,
+    )
+    await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
 async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
@@ -411,7 +472,17 @@ request has been sent for sign-off and the courtesy call is made.
     doc.name(fid, "emergency-funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
 
-    doc.say("### B5. The courtesy call, and the duty tracker is clear")
+    doc.say("### B5. The TAC duty worker, the social worker, the sustainability review (R2)")
+    for body in (
+        {"kind": "tac_duty_alerted"},
+        {"kind": "csw_informed"},
+        {"kind": "sustainability_reviewed", "outcome": "sustain"},
+    ):
+        await doc.call(
+            "OFFICER", "POST", f"/v1/referrals/{rid}/follow-ups", json_body=body, expect=201
+        )
+
+    doc.say("### B6. The courtesy call, and the duty tracker is clear")
     await doc.call(
         "OFFICER",
         "POST",

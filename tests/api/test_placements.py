@@ -9,12 +9,17 @@ from tests.pathway import (
     accepted_match,
     approved_funding,
     confirm,
+    days_from_today,
     make_referral,
     officer,
     planned_matched,
     provider_with_vacancy,
 )
 from tests.support import Api, assert_problem, make_person, unique_team
+
+# A planned placement that started a month ago, so that it can end today (R7).
+START = days_from_today(-30)
+TODAY = days_from_today(0)
 
 
 async def confirmed_events(api: Api, placement_id: str) -> list[dict[str, Any]]:
@@ -48,11 +53,11 @@ async def test_planned_foster_flow_to_placed_with_team_manager_funding(api: Api)
         "match_id": match["id"],
         "provider_id": provider["id"],
         "vacancy_id": vacancy["id"],
-        "start_date": "2026-12-01",
+        "start_date": START,
     }
     assert_problem(await me.post("/v1/placements", json=body), 409, "funding_not_approved", "R6")
     # The author (a placements officer) writes and submits; a team manager approves.
-    funding = await approved_funding(api, referral["id"])
+    funding = await approved_funding(api, referral["id"], match["id"])
     assert funding["decided_by"] != funding["author"]
 
     confirmed = await me.post("/v1/placements", json=body)
@@ -76,7 +81,7 @@ async def test_planned_foster_flow_to_placed_with_team_manager_funding(api: Api)
         "provider_id": provider["id"],
         "vacancy_id": vacancy["id"],
         "referral_id": referral["id"],
-        "start_date": "2026-12-01",
+        "start_date": START,
         "end_date": None,
         "status": "active",
         "emergency": False,
@@ -99,7 +104,7 @@ async def test_planned_foster_flow_to_placed_with_team_manager_funding(api: Api)
         "provider_service": "foster_care",
         "external": True,
         "emergency": False,
-        "start_date": "2026-12-01",
+        "start_date": START,
     }
 
     # Its owner team sees it and may attach documents to it.
@@ -120,16 +125,16 @@ async def test_planned_foster_flow_to_placed_with_team_manager_funding(api: Api)
     etag = got.headers["ETag"]
     ended = await me.post(
         f"/v1/placements/{placement['id']}/end",
-        json={"end_date": "2027-03-01", "reason": "Moved to kinship care"},
+        json={"end_date": TODAY, "reason": "Moved to kinship care"},
         headers={"If-Match": etag},
     )
     assert ended.status_code == 200, ended.text
-    assert (ended.json()["status"], ended.json()["end_date"]) == ("ended", "2027-03-01")
+    assert (ended.json()["status"], ended.json()["end_date"]) == ("ended", TODAY)
     assert (await me.get(f"/v1/vacancies/{vacancy['id']}")).json()["status"] == "open"
     assert_problem(
         await me.post(
             f"/v1/placements/{placement['id']}/end",
-            json={"end_date": "2027-03-02", "reason": "Again"},
+            json={"end_date": TODAY, "reason": "Again"},
         ),
         409,
         "invalid_transition",
@@ -141,10 +146,11 @@ async def test_r6_submitted_but_undecided_funding_is_not_enough(api: Api) -> Non
     team = unique_team()
     referral = await make_referral(api, team)
     provider, vacancy = await provider_with_vacancy(api)
-    await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
     me = officer(api)
     created = await me.post(
-        "/v1/funding-requests", json={"referral_id": referral["id"], "weekly_cost_pence": 100}
+        "/v1/funding-requests",
+        json={"referral_id": referral["id"], "match_id": match["id"], "weekly_cost_pence": 100},
     )
     await me.post(f"/v1/funding-requests/{created.json()['id']}/submit")
     response = await me.post(
@@ -152,7 +158,7 @@ async def test_r6_submitted_but_undecided_funding_is_not_enough(api: Api) -> Non
         json={
             "referral_id": referral["id"],
             "provider_id": provider["id"],
-            "start_date": "2026-12-01",
+            "start_date": START,
         },
     )
     assert_problem(response, 409, "funding_not_approved", "R6")
@@ -173,7 +179,7 @@ async def test_r7_one_active_placement_per_person(api: Api) -> None:
             "referral_id": second["id"],
             "provider_id": provider["id"],
             "vacancy_id": vacancy["id"],
-            "start_date": "2026-12-02",
+            "start_date": TODAY,
         },
     )
     assert_problem(response, 409, "person_already_placed", "R7")
@@ -193,7 +199,7 @@ async def test_r1_planned_referral_without_accepted_match_cannot_be_placed(api: 
             "referral_id": referral["id"],
             "provider_id": provider["id"],
             "vacancy_id": vacancy["id"],
-            "start_date": "2026-12-01",
+            "start_date": START,
         },
     )
     assert_problem(response, 409, "invalid_transition", "R1")
@@ -206,7 +212,7 @@ async def test_confirm_must_agree_with_the_accepted_match(api: Api) -> None:
     body = {
         "referral_id": ctx["referral"]["id"],
         "provider_id": other["id"],
-        "start_date": "2026-12-01",
+        "start_date": START,
     }
     assert_problem(await me.post("/v1/placements", json=body), 422, "validation_error")
     declined_provider, declined_vacancy = await provider_with_vacancy(api)
@@ -220,7 +226,7 @@ async def test_confirm_must_agree_with_the_accepted_match(api: Api) -> None:
         "referral_id": ctx["referral"]["id"],
         "match_id": declined.json()["id"],
         "provider_id": ctx["provider"]["id"],
-        "start_date": "2026-12-01",
+        "start_date": START,
     }
     assert_problem(await me.post("/v1/placements", json=body), 422, "validation_error")
 
@@ -249,13 +255,13 @@ async def test_placements_roles_and_scope(api: Api) -> None:
     body = {
         "referral_id": ctx["referral"]["id"],
         "provider_id": ctx["provider"]["id"],
-        "start_date": "2026-12-01",
+        "start_date": START,
     }
     assert_problem(await practitioner.post("/v1/placements", json=body), 403, "forbidden")
     placement = await confirm(api, ctx)
     url = f"/v1/placements/{placement['id']}"
     assert_problem(
-        await practitioner.post(f"{url}/end", json={"end_date": "2027-01-01", "reason": "x"}),
+        await practitioner.post(f"{url}/end", json={"end_date": TODAY, "reason": "x"}),
         403,
         "forbidden",
     )
@@ -282,7 +288,7 @@ async def test_unknown_referral_is_404(api: Api) -> None:
         json={
             "referral_id": person["id"],
             "provider_id": person["id"],
-            "start_date": "2026-12-01",
+            "start_date": START,
         },
     )
     assert_problem(response, 404, "not_found")

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.pathway import (
     accepted_match,
+    admission_documents,
     approved_funding,
     make_referral,
     officer,
@@ -32,8 +33,10 @@ async def placed(
     person = await make_person(api, team, cohort=cohort, date_of_birth=dob)
     referral = await make_referral(api, team, person_id=person["id"], service=service)
     provider, vacancy = await provider_with_vacancy(api, service=service, external=external)
-    await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
-    await approved_funding(api, referral["id"])
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    await approved_funding(api, referral["id"], match["id"])
+    if service == "residential":
+        await admission_documents(api, team, referral["id"])
     response = await officer(api).post(
         "/v1/placements",
         json={

@@ -10,6 +10,7 @@ from app.domain.errors import InvalidInput, InvalidTransition
 from app.domain.placements import (
     FOLLOW_UPS,
     PLACEMENT,
+    EndDateInFuture,
     FollowUpsOutstanding,
     PersonAlreadyPlaced,
     check_courtesy_call,
@@ -18,6 +19,7 @@ from app.domain.placements import (
     check_person_free,
     follow_up_due,
     follow_ups,
+    follow_ups_for,
     place_action,
 )
 from app.domain.referrals import REFERRAL
@@ -65,10 +67,19 @@ def test_r7_one_active_placement_per_person() -> None:
     assert (refused.value.code, refused.value.rule) == ("person_already_placed", "R7")
 
 
-def test_r7_end_date_not_before_start() -> None:
-    check_end_date(date(2026, 1, 1), date(2026, 1, 1))
+def test_r7_end_date_not_before_start_nor_after_today() -> None:
+    today = date(2026, 1, 5)
+    check_end_date(date(2026, 1, 1), date(2026, 1, 1), today)
+    check_end_date(date(2026, 1, 1), today, today)
     with pytest.raises(InvalidInput):
-        check_end_date(date(2026, 1, 2), date(2026, 1, 1))
+        check_end_date(date(2026, 1, 2), date(2026, 1, 1), today)
+    with pytest.raises(EndDateInFuture) as refused:
+        check_end_date(date(2026, 1, 1), date(2026, 1, 6), today)
+    assert (refused.value.code, refused.value.rule, refused.value.status) == (
+        "end_date_in_future",
+        "R7",
+        422,
+    )
 
 
 def test_r2_courtesy_call_once() -> None:
@@ -79,20 +90,24 @@ def test_r2_courtesy_call_once() -> None:
 
 
 def test_r2_follow_ups_in_seed_order_and_close_check() -> None:
-    items = follow_ups(
-        placement_confirmed=True, funding_request_submitted=False, courtesy_call=True
-    )
+    done = {"placement_confirmed": True, "courtesy_call": True, "tac_duty_alerted": True}
+    items = follow_ups("foster_care", done)
     assert items == [
         ("placement_confirmed", True),
+        ("tac_duty_alerted", True),
+        ("csw_informed", False),
         ("funding_request_submitted", False),
         ("courtesy_call", True),
+        ("sustainability_reviewed", False),
     ]
-    assert [k for k, _ in items] == list(FOLLOW_UPS)
     with pytest.raises(FollowUpsOutstanding) as refused:
         check_follow_ups_done(items)
-    assert refused.value.rule == "R2"
+    assert (refused.value.code, refused.value.rule) == ("follow_ups_outstanding", "R2")
     assert "funding_request_submitted" in refused.value.detail
     check_follow_ups_done([(k, True) for k in FOLLOW_UPS])
+    # R21: a residential home also has its admission documents as a follow-up.
+    assert [k for k, _ in follow_ups("residential", {})] == list(FOLLOW_UPS)
+    assert "admission_documents" not in follow_ups_for("foster_care")
 
 
 def test_r2_follow_up_due_days_after_start() -> None:

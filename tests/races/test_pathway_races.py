@@ -23,6 +23,7 @@ from app.services import matching as matching_service
 from app.services import placements as placements_service
 from tests.conftest import Backend, make_backend, open_client
 from tests.pathway import (
+    days_from_today,
     make_referral,
     officer,
     propose,
@@ -142,7 +143,7 @@ async def concurrent_confirms_for_one_person(api: Api) -> None:
                     "referral_id": referral["id"],
                     "provider_id": provider["id"],
                     "vacancy_id": vacancy["id"],
-                    "start_date": "2026-11-23",
+                    "start_date": days_from_today(0),
                 }
             )
         responses = await asyncio.gather(*(me.post("/v1/placements", json=b) for b in bodies))
@@ -239,7 +240,7 @@ async def test_r7_index_refuses_a_second_active_placement(
             json={
                 "referral_id": referral["id"],
                 "provider_id": carer["id"],
-                "start_date": "2026-11-23",
+                "start_date": days_from_today(0),
             },
         )
         monkeypatch.undo()
@@ -274,7 +275,7 @@ async def test_r5_r7_hold_across_two_api_processes(
                 "referral_id": referral["id"],
                 "provider_id": carer["id"],
                 "vacancy_id": room["id"],
-                "start_date": "2026-11-23",
+                "start_date": days_from_today(0),
             }
         )
     headers = {"Authorization": officer(pg_api).headers["Authorization"]}
