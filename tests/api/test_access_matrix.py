@@ -126,9 +126,7 @@ WRITES: dict[str, Op] = {
         },
         scoped=True,
     ),
-    "record_follow_up": Op(
-        "placements.write", lambda w: {"kind": "tac_duty_alerted"}, scoped=True
-    ),
+    "record_follow_up": Op("placements.write", lambda w: {"kind": "tac_duty_alerted"}, scoped=True),
     "end_placement": Op(
         "placements.write",
         lambda w: {"end_date": "2025-12-02", "reason": "Matrix"},
