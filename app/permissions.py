@@ -69,6 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "referrals.withdraw": _r("practitioner", *P),
     "referrals.close": _r("practitioner", *P),
     "documents.upload": _r("practitioner", *P),
+    "documents.assure": _r("team_manager"),
     "support_documents.upload": _r("supervising_social_worker"),
     "panel_bookings.create": _r("practitioner", *P),
     "panel_bookings.decide": _r("panel_member"),

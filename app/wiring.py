@@ -19,6 +19,7 @@ from app.services import (
     matching,
     panel_bookings,
     panel_decisions,
+    panel_documents,
     placements,
     referrals,
     reviews,
@@ -48,6 +49,11 @@ def wire() -> None:
         # R4: no match while the referral owes panel actions.
         panel_decisions.refuse_matching,
     )
+    # A match is proposed (R5): in its transaction.
+    matching.ON_PROPOSED = (
+        # R4, R18: the placements team's "begin matching" hand-off closes.
+        panel_decisions.close_begin_matching,
+    )
     # A placement is confirmed (R7): in its transaction.
     placements.ON_CONFIRMED = (
         # R12 CLA, R13 support plan, R14 Shared Lives reviews and R17 QA visits scheduled.
@@ -72,3 +78,8 @@ def wire() -> None:
     }
     # An upload to an owner: nothing reacts yet (R8 reads the documents when submitting).
     documents.AFTER_UPLOAD = {}
+    # A document is quality-assured by a team manager (R3): in its transaction.
+    documents.ON_ASSURED = (
+        # R3: a booking it completes closes its "documents due" item.
+        panel_documents.on_document_assured,
+    )

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import id_field, time_field
+from app.models.base import UTCDateTime, id_field, time_field
 
 
 class Document(SQLModel, table=True):
@@ -30,3 +30,6 @@ class Document(SQLModel, table=True):
     received_at: datetime = time_field(nullable=False)
     uploaded_by: str = Field(max_length=200)
     description: str | None = Field(default=None, max_length=1000)
+    # R3: quality-assured by a team manager (seed 003); a booking counts it only then.
+    assured_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assured_by: str | None = Field(default=None, max_length=200)

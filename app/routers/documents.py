@@ -15,7 +15,7 @@ from app.domain.policy import DOCUMENT_KINDS
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page
-from app.schemas.documents import DocumentRead
+from app.schemas.documents import AssureBody, DocumentRead
 from app.services import documents as service
 
 router = APIRouter(tags=["documents"])
@@ -25,11 +25,33 @@ KIND_HELP = "One of: " + ", ".join(DOCUMENT_KINDS)
 
 @router.get("/v1/documents/{document_id}", responses=problem_responses(404))
 async def get_document(document_id: uuid.UUID, response: Response, ctx: Ctx) -> DocumentRead:
-    """A document's metadata (kind, filename, size, sha256, received_at). Documents never
-    change, so the ETag is their content hash."""
+    """A document's metadata (kind, filename, size, sha256, received_at, assured_at). The
+    content never changes; the ETag is its hash, marked once the document is assured."""
     document = await service.get(ctx, document_id)
-    response.headers["ETag"] = f'"{document.sha256}"'
+    response.headers["ETag"] = metadata_etag(document)
     return document
+
+
+@router.post(
+    "/v1/documents/{document_id}/assure",
+    responses=problem_responses(403, 404, 409),
+)
+async def assure_document(
+    document_id: uuid.UUID, response: Response, ctx: Ctx, body: AssureBody | None = None
+) -> DocumentRead:
+    """A team manager quality-assures a document (R3, seed 003): it gains `assured_at` and
+    `assured_by`, and from then on counts toward the practice assurance bookings it is
+    attached to. Once only: assuring it again is 409 `invalid_transition` (R3), so the
+    record keeps who assured it first. Audited; one event `document.assured`."""
+    document = await service.assure(ctx, document_id)
+    response.headers["ETag"] = metadata_etag(document)
+    return document
+
+
+def metadata_etag(document: DocumentRead) -> str:
+    """The content hash, with `-assured` once assured (the metadata then differs)."""
+    suffix = "-assured" if document.assured_at is not None else ""
+    return f'"{document.sha256}{suffix}"'
 
 
 @router.get(

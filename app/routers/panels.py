@@ -87,10 +87,14 @@ async def list_panel_bookings(
 async def create_panel_booking(
     request: Request, response: Response, ctx: Ctx, body: PanelBookingCreate
 ) -> PanelBookingRead:
-    """Book a referral into a panel. Practice assurance: the referral moves `submitted ->
-    panel` (R1; any other state is 409 `invalid_transition`) and its documents are due 3
-    working days before the panel, 23:59:59 Europe/London (R3). Funding: no deadline, no
-    status change. A booking may be made after the deadline."""
+    """Book a referral into a panel dated today or later (a past panel is 409
+    `panel_date_passed`, R3). Practice assurance takes supported living referrals only
+    (else 409 `panel_not_applicable`, R3): the referral moves `submitted -> panel` (R1; any
+    other state is 409 `invalid_transition`), its documents are due 3 working days before
+    the panel, 23:59:59 Europe/London (R3), and the booker gets a work item to attend, due
+    at the end of the panel day (R3, R18); it closes the referral's "rebook" item after a
+    deferral (R4). Funding: no deadline, no status change. A booking may be made after the
+    document deadline."""
     booking = await panel_bookings.create_booking(ctx, body)
     created(response, request, f"/v1/panel-bookings/{booking.id}")
     return with_etag(response, booking)
@@ -113,7 +117,9 @@ async def attach_panel_booking_document(
     body: AttachDocumentBody,
     if_match: IfMatch = None,
 ) -> PanelBookingRead:
-    """R3: attach a document already uploaded to the booking's referral. After
+    """R3: attach a document already uploaded to the booking's referral; it counts toward
+    `missing_documents` once a team manager has assured it (POST
+    /v1/documents/{id}/assure). After
     `documents_due_at` it is 409 `panel_document_deadline_passed` unless a `panel_member`
     sends `accept_late: true` (recorded: who and when); `accept_late` by any other role is
     403."""
@@ -130,9 +136,14 @@ async def decide_panel_booking(
     body: DecisionBody,
     if_match: IfMatch = None,
 ) -> PanelBookingRead:
-    """R4, `panel_member` only: approved moves the referral to `matching`;
-    approved_with_actions keeps it at `panel` until every action is done; deferred or
-    declined returns it to `submitted` for a new booking. Deciding twice is 409."""
+    """R4, `panel_member` only, on or after the panel date (before it: 409
+    `panel_not_yet_held`, R3): approved moves the referral to `matching`;
+    approved_with_actions keeps it at `panel` until every action is done; both need every
+    required document attached and quality-assured (409 `panel_documents_missing`, R3);
+    deferred or declined returns it to `submitted` for a new booking. Deciding twice is
+    409. The decision closes the booker's "attend" item; a deferral opens a "rebook" item
+    for the booker; an approval with nothing outstanding opens a "begin matching" item for
+    the placements team (R4, R18)."""
     return with_etag(response, await panel_decisions.decide(ctx, booking_id, body, if_match))
 
 
@@ -147,7 +158,8 @@ async def complete_panel_action(
     if_match: IfMatch = None,
 ) -> PanelBookingRead:
     """R4: mark one panel action done (`practitioner`, `panel_member`, placements roles);
-    completing the last one moves the referral `panel -> matching`."""
+    completing the last one moves the referral `panel -> matching` and opens the placements
+    team's "begin matching" item (R4, R18)."""
     return with_etag(
         response, await panel_decisions.complete_action(ctx, booking_id, action_id, if_match)
     )

@@ -7,7 +7,11 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.schemas.common import Output
+from app.schemas.common import Input, Output
+
+
+class AssureBody(Input):
+    """`{}`: the team manager quality-assuring is the caller (R3)."""
 
 
 class DocumentRead(Output):
@@ -22,3 +26,7 @@ class DocumentRead(Output):
     received_at: datetime
     uploaded_by: str
     description: str | None
+    assured_at: datetime | None = Field(
+        description="When a team manager quality-assured it (R3); null until then."
+    )
+    assured_by: str | None = Field(description="Who quality-assured it (R3).")

@@ -77,6 +77,10 @@ class AttachedDocumentRead(Output):
     attached_at: dt.datetime
     attached_by: str
     late: bool = Field(description="Attached after documents_due_at (R3).")
+    assured: bool = Field(
+        description="The document has been quality-assured by a team manager (R3); only "
+        "then does it count toward the booking."
+    )
     accepted_late_by: str | None
     accepted_late_at: dt.datetime | None
 
@@ -106,7 +110,8 @@ class PanelBookingRead(Output):
     required_documents: list[str]
     funding_request_id: uuid.UUID | None = None
     missing_documents: list[str] = Field(
-        description="Required kinds not yet attached to this booking (R3)."
+        description="Required kinds with no document attached to this booking and "
+        "quality-assured by a team manager (R3); approval waits until it is empty."
     )
     documents: list[AttachedDocumentRead]
     decision: Outcome | None

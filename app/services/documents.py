@@ -3,6 +3,8 @@ or placement), content kept in `Storage`, streamed back with the caller's scope 
 
 Which records own documents, and who may upload to each, is `OWNERS`, set by
 `app.wiring`; this module does the rest, so every owner's documents behave the same.
+A team manager quality-assures a document (R3, seed 003: "quality assured by the
+supervising manager"); what reacts to that (panel bookings counting it) is `ON_ASSURED`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlmodel import SQLModel, col, select
 
 from app.context import Context
 from app.domain.filetypes import HEAD_BYTES, TEXT_TYPES, TextCheck, check_head, normalise
+from app.domain.panels import check_assure
 from app.domain.policy import DOCUMENT_KINDS
 from app.ids import uuid7
 from app.models import Document
@@ -49,6 +52,9 @@ OWNERS: Mapping[str, OwnerKind] = {}
 # owner type -> a hook run in the upload's transaction; set by app.wiring
 AfterUpload = Callable[[UnitOfWork, Owner, Document], Awaitable[None]]
 AFTER_UPLOAD: Mapping[str, AfterUpload] = {}
+# Reactions to a document quality-assured (R3), in its transaction; set by app.wiring
+OnAssured = Callable[[UnitOfWork, Document], Awaitable[None]]
+ON_ASSURED: tuple[OnAssured, ...] = ()
 
 
 async def load_owner(uow: UnitOfWork, owner_type: str, owner_id: uuid.UUID) -> Owner:
@@ -182,9 +188,11 @@ async def list_for(
         return [to_read(d) for d in rows], next_cursor
 
 
-async def load_document(uow: UnitOfWork, document_id: uuid.UUID) -> Document:
+async def load_document(
+    uow: UnitOfWork, document_id: uuid.UUID, *, for_update: bool = False
+) -> Document:
     """The document if the caller may see it (its scope team, else its owner's); 404."""
-    document = await load_visible(uow, Document, document_id)
+    document = await load_visible(uow, Document, document_id, for_update=for_update)
     if document.scope_team is None and document.owner_type in OWNERS:
         await load_owner(uow, document.owner_type, document.owner_id)
     return document
@@ -203,3 +211,38 @@ async def content(
         document = await load_document(uow, document_id)
         await uow.audit_reads("document", [document.id], "document.content_read")
     return to_read(document), ctx.storage.open(document.storage_key)
+
+
+async def assure(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
+    """R3: a team manager quality-assures a document, once (again: 409
+    `invalid_transition`); from then on it counts toward the panel bookings it is
+    attached to. Audited, one event `document.assured` (ids only)."""
+    async with ctx.uow() as uow:
+        document = await load_document(uow, document_id, for_update=True)
+        ctx.principal.require("documents.assure")
+        check_assure(document.assured_at)
+        document.assured_at = uow.now
+        document.assured_by = ctx.principal.sub
+        uow.add(document)
+        await uow.flush()
+        for react in ON_ASSURED:
+            await react(uow, document)
+        read = to_read(document)
+        uow.record(
+            "assured",
+            "document",
+            document.id,
+            before={"assured_at": None, "assured_by": None},
+            after={
+                "assured_at": read.model_dump(mode="json")["assured_at"],
+                "assured_by": document.assured_by,
+            },
+            data={
+                "document_id": str(document.id),
+                "kind": document.kind,
+                "owner": {"type": document.owner_type, "id": str(document.owner_id)},
+                "changed": ["assured_at", "assured_by"],
+            },
+            team=document.scope_team,
+        )
+        return read

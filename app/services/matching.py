@@ -7,7 +7,9 @@ with several API processes.
 
 `PROPOSE_CHECKS` (set by `app.wiring`): areas that can hold a referral back from matching
 (R4 panels: actions outstanding); each runs in the proposal's transaction, after the
-referral is locked, and raises a `DomainError` to refuse.
+referral is locked, and raises a `DomainError` to refuse. `ON_PROPOSED` (also set by
+`app.wiring`): reactions to a match proposed, in its transaction (R4: the placements
+team's "begin matching" item closes).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ TRIAGE_WORK = "triage"
 ProposeCheck = Callable[[UnitOfWork, Referral], Awaitable[None]]
 # Set by app.wiring: checks run before a match is proposed (R4 panel actions outstanding).
 PROPOSE_CHECKS: tuple[ProposeCheck, ...] = ()
+# Set by app.wiring: reactions to a match proposed (R4 begin-matching hand-off closes).
+ON_PROPOSED: tuple[ProposeCheck, ...] = ()
 
 # A unique index's name (PostgreSQL) or its columns (SQLite) -> the refusal it means.
 _UNIQUE_VIOLATIONS: tuple[tuple[tuple[str, ...], type[DomainError], str], ...] = (
@@ -170,6 +174,8 @@ async def propose(ctx: Context, referral_id: uuid.UUID, body: MatchCreate) -> Ma
         # R18: the first match proposed is the triage hand-off done.
         await uow.close_work("referral", referral.id, kinds=[TRIAGE_WORK], reason="match_proposed")
         await flush_or_conflict(uow)
+        for react in ON_PROPOSED:
+            await react(uow, referral)
         read = to_read(match)
         uow.record(
             "proposed", SUBJECT, match.id, after=read.model_dump(mode="json"), team=match.team

@@ -1,20 +1,32 @@
 """Panel booking documents (R3; seed 003 step 2): the referral documents a practice
 assurance panel needs, attached to the booking by `documents_due_at` or accepted late by a
-panel member.
+panel member, and counted once a team manager has quality-assured them. The booker's
+"documents due" item closes when nothing is missing (attached and assured), whichever
+comes last: the attachment here, or the assurance (`on_document_assured`, wired to
+`app.services.documents.ON_ASSURED`).
 """
 
 from __future__ import annotations
 
 import uuid
 
+from sqlmodel import col, select
+
 from app.context import Context
-from app.domain.panels import BOOKING, check_attach
+from app.domain.panels import BOOKING, check_attach, missing_documents
 from app.ids import uuid7
 from app.models import Document, PanelBooking, PanelBookingDocument
 from app.problems import Conflict, ValidationFailed
 from app.schemas.panels import AttachDocumentBody, AttachedDocumentRead, PanelBookingRead
 from app.services.common import load_for_change
-from app.services.panel_bookings import DOCUMENTS_DUE, SUBJECT, children, to_read
+from app.services.panel_bookings import (
+    DOCUMENTS_DUE,
+    SUBJECT,
+    assured_documents,
+    children,
+    to_read,
+)
+from app.uow import UnitOfWork
 
 ATTACH = "panel_bookings.attach"
 ACCEPT_LATE = "panel_bookings.accept_late"
@@ -60,7 +72,9 @@ async def attach_document(
         uow.add(attached)
         uow.touch(booking)
         await uow.flush()
-        read = to_read(booking, [*docs[booking.id], attached], actions[booking.id])
+        now_attached = [*docs[booking.id], attached]
+        assured = await assured_documents(uow, now_attached)
+        read = to_read(booking, now_attached, actions[booking.id], assured)
         if not read.missing_documents:
             await uow.close_work(
                 SUBJECT, booking.id, kinds=[DOCUMENTS_DUE], reason="documents_received"
@@ -69,7 +83,9 @@ async def attach_document(
             "document_attached",
             SUBJECT,
             booking.id,
-            after=AttachedDocumentRead.model_validate(attached).model_dump(mode="json"),
+            after=AttachedDocumentRead.model_validate(
+                {**attached.model_dump(), "assured": document.id in assured}
+            ).model_dump(mode="json"),
             data={
                 "document_id": str(document.id),
                 "kind": document.kind,
@@ -81,3 +97,26 @@ async def attach_document(
             team=booking.team,
         )
         return read
+
+
+async def on_document_assured(uow: UnitOfWork, document: Document) -> None:
+    """R3: a document assured may complete a booking's documents: close the "documents
+    due" item of each undecided booking it is attached to that now misses nothing."""
+    bookings = (
+        await uow.session.exec(
+            select(PanelBooking)
+            .join(PanelBookingDocument, col(PanelBookingDocument.booking_id) == PanelBooking.id)
+            .where(col(PanelBookingDocument.document_id) == document.id)
+            .where(col(PanelBooking.status) == "booked")
+        )
+    ).all()
+    if not bookings:
+        return
+    docs, _ = await children(uow, [b.id for b in bookings])
+    assured = await assured_documents(uow, (d for ds in docs.values() for d in ds))
+    for booking in bookings:
+        attached = ((d.kind, d.document_id in assured) for d in docs[booking.id])
+        if not missing_documents(booking.required_documents, attached):
+            await uow.close_work(
+                SUBJECT, booking.id, kinds=[DOCUMENTS_DUE], reason="documents_received"
+            )

@@ -113,6 +113,7 @@ WRITES: dict[str, Op] = {
             "start_date": "2025-12-01",
         },
     ),
+    "assure_document": Op("documents.assure", lambda w: {}, scoped=True),
     "update_placement": Op(
         "placements.write", lambda w: {"planned_end_on": "2026-12-31"}, scoped=True
     ),
@@ -265,6 +266,7 @@ def fill(path: str, op_id: str, w: World) -> str:
         "placement_id": h.placement["id"],
         "booking_id": h.booking["id"],
         "action_id": str(uuid.uuid4()),
+        "document_id": h.documents[0]["id"],
         "participant_id": str(uuid.uuid4()),
         "item_id": w.ids["work_item"],
         "support_request_id": s.request["id"],

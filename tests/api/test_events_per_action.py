@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from tests.api.test_panels import london_today
 from tests.pathway import officer
 from tests.support import Api, Caller, make_person, make_provider, make_vacancy, unique_team
 from tests.support_flow import contact_body, make_foster_carer, upload
@@ -85,7 +86,11 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
     assert events == {"referral.submitted": 1}
 
     panel, events = await feed.step(
-        placements.post("/v1/panels", json={"kind": "practice_assurance", "date": "2027-07-14"}),
+        placements.post(
+            "/v1/panels",
+            # Meets today: the panel decides below (R3: on or after its date).
+            json={"kind": "practice_assurance", "date": london_today().isoformat()},
+        ),
         201,
     )
     assert events == {"panel.created": 1}
@@ -96,6 +101,29 @@ async def test_every_pathway_action_writes_one_event_of_its_type(api: Api) -> No
         201,
     )
     assert events == {"panel_booking.created": 1, "referral.status_changed": 1}
+    chair = api.as_("panel_member")
+    for kind in ("care_and_support_plan", "risk_assessment"):
+        document, events = await feed.step(
+            me.post(
+                f"{url}/documents",
+                files={"file": (f"{kind}.pdf", b"%PDF-1.4 x", "application/pdf")},
+                data={"kind": kind},
+            ),
+            201,
+        )
+        assert events == {"document.uploaded": 1}
+        # Today's deadline has passed: the chair accepts it late (R3).
+        _, events = await feed.step(
+            chair.post(
+                f"/v1/panel-bookings/{booking['id']}/documents",
+                json={"document_id": document["id"], "accept_late": True},
+            )
+        )
+        assert events == {"panel_booking.document_attached": 1}
+        _, events = await feed.step(
+            api.as_("team_manager").post(f"/v1/documents/{document['id']}/assure", json={})
+        )
+        assert events == {"document.assured": 1}
     _, events = await feed.step(
         api.as_("panel_member").post(
             f"/v1/panel-bookings/{booking['id']}/decision", json={"outcome": "approved"}

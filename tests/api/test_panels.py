@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from app.auth import Principal
 from app.context import Context
 from app.domain.panels import PanelActionsOutstanding
+from app.main import create_app
 from app.services.panel_decisions import ensure_no_outstanding_actions, outstanding_actions
 from tests import pathway
+from tests.conftest import Backend, settings_for
 from tests.support import Api, Caller, assert_problem, make_person, unique_team
 
 LONDON = ZoneInfo("Europe/London")
+REQUIRED = ["care_and_support_plan", "risk_assessment"]
+
+
+class Clock:
+    """A clock a test sets: `clock.now = ...`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def clocked(backend: Backend) -> AsyncIterator[tuple[Api, Clock]]:
+    """An app on the same database whose clock the test sets (R3 dates: book before the
+    deadline, decide on the panel day)."""
+    clock = Clock(datetime.now(UTC))
+    app = create_app(settings_for(backend), clock=clock, schema=backend.schema)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Api(http, app), clock
+    await app.state.engine.dispose()
 
 
 def london_today() -> date:
@@ -92,6 +119,30 @@ async def booked(api: Api, day: str | None = None) -> tuple[str, Caller, dict[st
     return team, me, await book(me, referral["id"], panel["id"])
 
 
+async def assure(api: Api, document_id: str) -> dict[str, Any]:
+    """A team manager quality-assures a document (R3)."""
+    response = await api.as_("team_manager").post(f"/v1/documents/{document_id}/assure", json={})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def ready(api: Api) -> tuple[str, Caller, dict[str, Any]]:
+    """A booking the panel may approve today (R3): its panel meets today, and its required
+    documents are attached (late, as today's deadline has passed, so accepted by the chair)
+    and quality-assured by a team manager."""
+    team, me, booking = await booked(api, london_today().isoformat())
+    chair = api.as_("panel_member")
+    url = f"/v1/panel-bookings/{booking['id']}/documents"
+    for kind in REQUIRED:
+        document = await upload(me, booking["referral_id"], kind)
+        attached = await chair.post(url, json={"document_id": document["id"], "accept_late": True})
+        assert attached.status_code == 200, attached.text
+        await assure(api, document["id"])
+    got = await me.get(f"/v1/panel-bookings/{booking['id']}")
+    assert got.json()["missing_documents"] == [], got.text
+    return team, me, dict(got.json())
+
+
 def when(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -143,8 +194,10 @@ async def test_panels_create_get_list_and_roles(api: Api) -> None:
 
 
 async def test_r3_practice_assurance_booking_moves_referral_and_pins_deadline_in_bst(
-    api: Api,
+    clocked: tuple[Api, Clock],
 ) -> None:
+    api, clock = clocked
+    clock.now = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
     referral = await make_referral(api, team)
@@ -170,11 +223,15 @@ async def test_r3_practice_assurance_booking_moves_referral_and_pins_deadline_in
     assert got.headers["ETag"] == f'"{booking["version"]}"'
 
     work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
-    items = work.json()["items"]
-    assert [(i["kind"], i["rule"], i["assignee"]["user"]) for i in items] == [
-        ("panel_documents_due", "R3", me.sub)
+    items = {i["kind"]: i for i in work.json()["items"]}
+    assert sorted((k, i["rule"], i["assignee"]["user"]) for k, i in items.items()) == [
+        ("panel_attend", "R3", me.sub),
+        ("panel_documents_due", "R3", me.sub),
     ]
-    assert when(items[0]["due_at"]) == when(booking["documents_due_at"])
+    assert when(items["panel_documents_due"]["due_at"]) == when(booking["documents_due_at"])
+    # R3/R18: attending is due at the end of the panel day, London time (BST here).
+    assert when(items["panel_attend"]["due_at"]) == datetime(2027, 7, 14, 23, 59, 59, tzinfo=LONDON)
+    assert items["panel_attend"]["title"] == "Attend practice assurance panel on 14 Jul 2027"
 
     events = await me.get("/v1/events", params={"type": "panel_booking."})
     assert [(e["type"], e["subject"]["id"]) for e in events.json()["items"]] == [
@@ -188,7 +245,11 @@ async def test_r3_practice_assurance_booking_moves_referral_and_pins_deadline_in
     ] == [(referral["id"], "panel")]
 
 
-async def test_r3_deadline_in_gmt_over_christmas_and_new_year(api: Api) -> None:
+async def test_r3_deadline_in_gmt_over_christmas_and_new_year(
+    clocked: tuple[Api, Clock],
+) -> None:
+    api, clock = clocked
+    clock.now = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
     _, _, booking = await booked(api, "2026-01-02")
     assert booking["documents_due_on"] == "2025-12-29"
     assert booking["documents_due_at"] == "2025-12-29T23:59:59Z"
@@ -196,7 +257,9 @@ async def test_r3_deadline_in_gmt_over_christmas_and_new_year(api: Api) -> None:
     assert when(booking["documents_due_at"]).astimezone(LONDON).utcoffset() == timedelta(0)
 
 
-async def test_r3_missing_documents_shrink_as_documents_are_attached(api: Api) -> None:
+async def test_r3_missing_documents_shrink_as_documents_are_attached_and_assured(
+    api: Api,
+) -> None:
     team, me, booking = await booked(api)
     url = f"/v1/panel-bookings/{booking['id']}"
     referral_id = booking["referral_id"]
@@ -205,7 +268,7 @@ async def test_r3_missing_documents_shrink_as_documents_are_attached(api: Api) -
     other = await upload(me, referral_id, "other")
     # Uploaded to the referral is not attached to the booking: still both missing.
     got = await me.get(url)
-    assert got.json()["missing_documents"] == ["care_and_support_plan", "risk_assessment"]
+    assert got.json()["missing_documents"] == REQUIRED
 
     stale = await me.post(
         f"{url}/documents", json={"document_id": risk["id"]}, headers={"If-Match": '"999"'}
@@ -218,31 +281,55 @@ async def test_r3_missing_documents_shrink_as_documents_are_attached(api: Api) -
         headers={"If-Match": got.headers["ETag"]},
     )
     assert first.status_code == 200, first.text
-    assert first.json()["missing_documents"] == ["care_and_support_plan"]
+    # Attached but not yet quality-assured: it does not count yet (R3, seed 003).
+    assert first.json()["missing_documents"] == REQUIRED
     assert first.headers["ETag"] != got.headers["ETag"]
     attached = first.json()["documents"]
-    assert [(d["document_id"], d["kind"], d["late"], d["accepted_late_by"]) for d in attached] == [
-        (risk["id"], "risk_assessment", False, None)
-    ]
+    assert [
+        (d["document_id"], d["kind"], d["late"], d["accepted_late_by"], d["assured"])
+        for d in attached
+    ] == [(risk["id"], "risk_assessment", False, None, False)]
+    await assure(api, risk["id"])
+    assured = (await me.get(url)).json()
+    assert assured["missing_documents"] == ["care_and_support_plan"]
+    assert [d["assured"] for d in assured["documents"]] == [True]
     again = await me.post(f"{url}/documents", json={"document_id": risk["id"]})
     assert_problem(again, 409, "document_already_attached")
 
     extra = await me.post(f"{url}/documents", json={"document_id": other["id"]})
     assert extra.json()["missing_documents"] == ["care_and_support_plan"]
-    work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
-    assert [i["kind"] for i in work.json()["items"]] == ["panel_documents_due"]
-
     last = await me.post(f"{url}/documents", json={"document_id": plan["id"]})
-    assert last.json()["missing_documents"] == []
+    assert last.json()["missing_documents"] == ["care_and_support_plan"]
     assert len(last.json()["documents"]) == 3
     work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
-    assert work.json()["items"] == []
+    assert sorted(i["kind"] for i in work.json()["items"]) == [
+        "panel_attend",
+        "panel_documents_due",
+    ]
+    # The last assurance completes the documents: the "documents due" item closes.
+    await assure(api, plan["id"])
+    assert (await me.get(url)).json()["missing_documents"] == []
+    work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
+    assert [i["kind"] for i in work.json()["items"]] == ["panel_attend"]
 
     # A document of another referral cannot be attached.
     elsewhere = await make_referral(api, team)
     foreign = await upload(me, elsewhere["id"], "risk_assessment")
     refused = await me.post(f"{url}/documents", json={"document_id": foreign["id"]})
     assert_problem(refused, 422, "validation_error")
+
+
+async def test_r3_an_assured_document_attached_last_closes_the_documents_item(api: Api) -> None:
+    _, me, booking = await booked(api)
+    url = f"/v1/panel-bookings/{booking['id']}/documents"
+    for kind in REQUIRED:
+        document = await upload(me, booking["referral_id"], kind)
+        await assure(api, document["id"])
+        attached = await me.post(url, json={"document_id": document["id"]})
+        assert attached.status_code == 200, attached.text
+    assert attached.json()["missing_documents"] == []
+    work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
+    assert [i["kind"] for i in work.json()["items"]] == ["panel_attend"]
 
 
 async def test_r3_document_after_the_deadline_is_refused(api: Api) -> None:
@@ -256,7 +343,10 @@ async def test_r3_document_after_the_deadline_is_refused(api: Api) -> None:
     got = await me.get(f"/v1/panel-bookings/{booking['id']}")
     assert got.json()["documents"] == []
     assert got.json()["missing_documents"] == ["care_and_support_plan", "risk_assessment"]
-    work = await me.get("/v1/work", params={"assignee": "me", "subject_id": booking["id"]})
+    work = await me.get(
+        "/v1/work",
+        params={"assignee": "me", "subject_id": booking["id"], "kind": "panel_documents_due"},
+    )
     assert [(i["kind"], i["state"]) for i in work.json()["items"]] == [
         ("panel_documents_due", "overdue")
     ]
@@ -290,7 +380,8 @@ async def test_r3_accept_late_by_a_panel_member_is_recorded(api: Api) -> None:
     assert attached["accepted_late_by"] == chair.sub
     assert attached["attached_by"] == chair.sub
     assert abs(when(attached["accepted_late_at"]) - datetime.now(LONDON)) < timedelta(minutes=5)
-    assert accepted.json()["missing_documents"] == ["risk_assessment"]
+    # Accepted late, but not yet assured: both still missing (R3).
+    assert accepted.json()["missing_documents"] == REQUIRED
 
     admin = api.as_("admin")
     audit = await admin.get("/v1/audit", params={"subject_id": booking["id"]})
@@ -412,7 +503,7 @@ async def test_r4_decision_by_anyone_but_a_panel_member_is_403(api: Api) -> None
 async def test_r4_approved_moves_referral_to_matching_and_deciding_twice_is_409(
     api: Api,
 ) -> None:
-    _, me, booking = await booked(api)
+    _, me, booking = await ready(api)
     chair = api.as_("panel_member")
     url = f"/v1/panel-bookings/{booking['id']}"
     stale = await chair.post(
@@ -449,7 +540,7 @@ async def test_r4_approved_moves_referral_to_matching_and_deciding_twice_is_409(
 async def test_r4_approved_with_actions_waits_at_panel_until_the_last_action_is_done(
     api: Api,
 ) -> None:
-    team, me, booking = await booked(api)
+    team, me, booking = await ready(api)
     chair = api.as_("panel_member")
     url = f"/v1/panel-bookings/{booking['id']}"
     empty = await chair.post(f"{url}/decision", json={"outcome": "approved_with_actions"})
@@ -504,7 +595,7 @@ async def test_r4_approved_with_actions_waits_at_panel_until_the_last_action_is_
 async def test_r4_deferred_or_declined_returns_to_submitted_and_a_new_booking_works(
     api: Api, outcome: str
 ) -> None:
-    _, me, booking = await booked(api)
+    _, me, booking = await ready(api)
     chair = api.as_("panel_member")
     with_actions = await chair.post(
         f"/v1/panel-bookings/{booking['id']}/decision",
@@ -529,7 +620,7 @@ async def test_r4_deferred_or_declined_returns_to_submitted_and_a_new_booking_wo
 
 
 async def test_r4_outstanding_actions_seam_for_matching(api: Api) -> None:
-    _, me, booking = await booked(api)
+    _, me, booking = await ready(api)
     chair = api.as_("panel_member")
     decided = await chair.post(
         f"/v1/panel-bookings/{booking['id']}/decision",

@@ -124,10 +124,13 @@ pass a practice assurance panel before matching.
     doc.say("""
 ### A2. Booking the practice assurance panel (R3)
 
-The placements team keeps the weekly panel dates. Booking moves the referral to `panel`.
-Documents are due **3 working days before the panel** (weekends and England and Wales
-bank holidays skipped), by 23:59:59 London time: `documents_due_on`, `documents_due_at`.
-`missing_documents` lists the required kinds not yet attached.
+The placements team keeps the weekly panel dates. Only a supported living referral goes
+to a practice assurance panel (else 409 `panel_not_applicable`), and nothing is booked
+into a panel whose date has passed (409 `panel_date_passed`). Booking moves the referral
+to `panel`. Documents are due **3 working days before the panel** (weekends and England
+and Wales bank holidays skipped), by 23:59:59 London time: `documents_due_on`,
+`documents_due_at`. `missing_documents` lists the required kinds not yet attached and
+quality-assured.
 """)
     panel = await doc.call(
         "OFFICER",
@@ -147,17 +150,22 @@ bank holidays skipped), by 23:59:59 London time: `documents_due_on`, `documents_
     bid = booking.json()["id"]
     doc.name(bid, "booking")
     doc.say("""
-The deadline is now a work item for the practitioner (rule R3):
+The deadline, and attending the panel on its date (seed 003 step 3), are now work items
+for the practitioner (rule R3):
 """)
     await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
 
     doc.say("""
-### A3. Documents: uploaded to the referral, attached to the booking (R3)
+### A3. Documents: uploaded, attached to the booking, quality-assured (R3)
 
 Upload is multipart (`file`, `kind`); attaching is `{"document_id"}`. A document attached
 after `documents_due_at` is refused (409 `panel_document_deadline_passed`) unless a panel
-member sends `accept_late: true`, which is recorded.
+member sends `accept_late: true`, which is recorded. A document counts toward the booking
+only once the supervising team manager has quality-assured it
+(`POST /v1/documents/{id}/assure`, once; seed 003: "quality assured by the supervising
+manager").
 """)
+    document_ids: list[str] = []
     for filename, kind in (
         ("care-and-support-plan.pdf", "care_and_support_plan"),
         ("risk-assessment.pdf", "risk_assessment"),
@@ -170,20 +178,42 @@ member sends `accept_late: true`, which is recorded.
             expect=201,
         )
         doc.name(uploaded.json()["id"], kind.replace("_", "-"))
+        document_ids.append(uploaded.json()["id"])
         await doc.call(
             "PRACTITIONER",
             "POST",
             f"/v1/panel-bookings/{bid}/documents",
             json_body={"document_id": uploaded.json()["id"]},
             expect=200,
+            show=kind == "care_and_support_plan",
         )
+    doc.say("""
+Attached but not yet assured, both kinds are still missing. The team manager assures
+each; the last one empties `missing_documents` and closes the practitioner's "documents
+due" item:
+""")
+    for document_id in document_ids:
+        await doc.call(
+            "MANAGER", "POST", f"/v1/documents/{document_id}/assure", json_body={}, expect=200
+        )
+    await doc.call("PRACTITIONER", "GET", f"/v1/panel-bookings/{bid}", expect=200)
 
     doc.say("""
-### A4. The panel decides, with an action (R4)
+### A4. The panel decides on its date, with an action (R3, R4)
 
+A decision before the panel's date is refused (409 `panel_not_yet_held`), and so is an
+approval while any required document is missing or unassured (409
+`panel_documents_missing`; `deferred` and `declined` can still be given).
 `approved_with_actions` keeps the referral at `panel` until every action is done;
 proposing a match before then is refused.
 """)
+    await doc.call(
+        "PANEL",
+        "POST",
+        f"/v1/panel-bookings/{bid}/decision",
+        json_body={"outcome": "approved"},
+        expect=409,
+    )
     set_now("2026-03-11T14:00:00+00:00")
     decided = await doc.call(
         "PANEL",
@@ -211,6 +241,11 @@ proposing a match before then is refused.
         f"/v1/panel-bookings/{bid}/actions/{action}/complete",
         expect=200,
     )
+    doc.say("""
+The referral is now the placements team's to match (seed 003 step 5, rule R4): a work item
+for the team, closed by the first match proposed.
+""")
+    await doc.call("OFFICER", "GET", "/v1/work", params={"kind": "begin_matching"}, expect=200)
 
     doc.say("""
 ### A5. Matching and provider assessment (R5)

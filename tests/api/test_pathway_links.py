@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.api.test_panels import booked
+from tests.api.test_panels import booked, ready
 from tests.pathway import accepted_match, make_referral, officer, provider_with_vacancy
 from tests.support import Api, assert_problem, unique_team
 
 
 async def test_r4_proposing_a_match_with_panel_actions_outstanding_is_409(api: Api) -> None:
-    team, me, booking = await booked(api)
+    team, me, booking = await ready(api)
     chair = api.as_("panel_member")
     decided = await chair.post(
         f"/v1/panel-bookings/{booking['id']}/decision",
@@ -55,7 +55,10 @@ async def test_r1_withdrawing_a_matched_referral_frees_the_vacancy(api: Api) -> 
 async def test_r3_withdrawing_a_booked_referral_closes_its_panel_work(api: Api) -> None:
     team, me, booking = await booked(api)
     owed = await me.get("/v1/work", params={"assignee": "me", "rule": "R3"})
-    assert [i["subject"]["id"] for i in owed.json()["items"]] == [booking["id"]]
+    assert sorted((i["kind"], i["subject"]["id"]) for i in owed.json()["items"]) == [
+        ("panel_attend", booking["id"]),
+        ("panel_documents_due", booking["id"]),
+    ]
     withdrawn = await me.post(
         f"/v1/referrals/{booking['referral_id']}/withdraw", json={"reason": "No longer needed"}
     )

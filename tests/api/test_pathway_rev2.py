@@ -246,6 +246,11 @@ async def test_r6_r22_supported_living_through_the_funding_panel_to_close(api: A
             json={"document_id": doc["id"], "accept_late": True},
         )
         assert attached.status_code == 200, attached.text
+        # R3: a document counts once a team manager has quality-assured it.
+        assured = await api.as_("team_manager", teams=[team]).post(
+            f"/v1/documents/{doc['id']}/assure", json={}
+        )
+        assert assured.status_code == 200, assured.text
     decided = await chair.post(
         f"/v1/panel-bookings/{booking.json()['id']}/decision", json={"outcome": "approved"}
     )

@@ -11,13 +11,20 @@ from app.domain.errors import InvalidInput, InvalidTransition
 from app.domain.panels import (
     BOOKING,
     PanelActionsOutstanding,
+    PanelDatePassed,
     PanelDocumentDeadlinePassed,
+    PanelDocumentsMissing,
+    PanelNotApplicable,
+    PanelNotYetHeld,
     book_referral_action,
     booking_deadline,
+    check_assure,
     check_attach,
+    check_booking,
     check_decision,
     check_no_outstanding_actions,
     missing_documents,
+    panel_day,
     panel_documents_due,
     referral_action_for,
     required_documents,
@@ -127,11 +134,79 @@ def test_r3_required_documents_are_policy_per_service() -> None:
     ]
 
 
-def test_r3_missing_documents_shrink_as_kinds_are_attached() -> None:
-    required = ["care_and_support_plan", "risk_assessment"]
-    assert missing_documents(required, []) == required
-    assert missing_documents(required, ["other", "risk_assessment"]) == ["care_and_support_plan"]
-    assert missing_documents(required, ["risk_assessment", "care_and_support_plan"]) == []
+REQUIRED = ["care_and_support_plan", "risk_assessment"]
+PLAN, RISK, OTHER = "care_and_support_plan", "risk_assessment", "other"
+
+
+@pytest.mark.parametrize(
+    ("attached", "missing"),
+    [
+        ([], REQUIRED),
+        # Attached but not yet quality-assured: still missing (seed 003).
+        ([(PLAN, False), (RISK, False)], REQUIRED),
+        ([(OTHER, True), (RISK, True)], [PLAN]),
+        ([(RISK, True), (PLAN, False)], [PLAN]),
+        # One assured copy of a kind is enough, an unassured second one does not matter.
+        ([(PLAN, False), (PLAN, True), (RISK, True)], []),
+        ([(RISK, True), (PLAN, True)], []),
+    ],
+)
+def test_r3_missing_documents_are_those_not_attached_and_assured(
+    attached: list[tuple[str, bool]], missing: list[str]
+) -> None:
+    assert missing_documents(REQUIRED, attached) == missing
+
+
+def test_r3_a_document_is_assured_once() -> None:
+    check_assure(None)
+    with pytest.raises(InvalidTransition) as refused:
+        check_assure(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    assert (refused.value.code, refused.value.rule, refused.value.status) == (
+        "invalid_transition",
+        "R3",
+        409,
+    )
+
+
+@pytest.mark.parametrize(
+    ("panel", "today", "refused"),
+    [
+        ("2026-12-09", "2026-12-08", False),
+        ("2026-12-09", "2026-12-09", False),  # booking on the panel day itself
+        ("2026-12-09", "2026-12-10", True),
+        ("2026-12-31", "2027-01-01", True),  # across the year end
+        ("2026-03-29", "2026-03-29", False),  # the day the clocks go forward
+    ],
+)
+def test_r3_nothing_is_booked_into_a_panel_whose_date_has_passed(
+    panel: str, today: str, refused: bool
+) -> None:
+    for kind in ("practice_assurance", "funding"):
+        if not refused:
+            check_booking(kind, "supported_living", d(panel), d(today))
+            continue
+        with pytest.raises(PanelDatePassed) as error:
+            check_booking(kind, "supported_living", d(panel), d(today))
+        assert (error.value.code, error.value.rule, error.value.status) == (
+            "panel_date_passed",
+            "R3",
+            409,
+        )
+
+
+@pytest.mark.parametrize("service", ["foster_care", "residential", "shared_lives"])
+def test_r3_only_supported_living_goes_to_a_practice_assurance_panel(service: str) -> None:
+    with pytest.raises(PanelNotApplicable) as refused:
+        check_booking("practice_assurance", service, d("2026-12-09"), d("2026-12-01"))
+    assert (refused.value.code, refused.value.rule) == ("panel_not_applicable", "R3")
+    # A funding panel is not a practice assurance panel: no such limit.
+    check_booking("funding", service, d("2026-12-09"), d("2026-12-01"))
+    check_booking("practice_assurance", "supported_living", d("2026-12-09"), d("2026-12-01"))
+
+
+def test_r3_a_panel_day_as_titles_show_it() -> None:
+    assert panel_day(d("2026-12-09")) == "9 Dec 2026"
+    assert panel_day(d("2027-07-14")) == "14 Jul 2027"
 
 
 def test_r3_attach_on_time_late_refused_and_late_accepted() -> None:
@@ -169,23 +244,92 @@ def test_r4_booking_state_machine_every_state_and_action() -> None:
                 assert refused.value.code == "invalid_transition"
 
 
+PANEL_DAY = d("2026-12-09")
+
+
+def decide_held(
+    kind: str, outcome: str, actions: list[str], missing: list[str] | None = None
+) -> None:
+    """`check_decision` on the panel's own date."""
+    check_decision(
+        kind, outcome, actions, panel_date=PANEL_DAY, today=PANEL_DAY, missing=missing or []
+    )
+
+
 def test_r4_decision_needs_actions_only_with_approved_with_actions() -> None:
-    check_decision("practice_assurance", "approved", [])
-    check_decision("practice_assurance", "approved_with_actions", ["Update the plan"])
-    check_decision("practice_assurance", "deferred", [])
+    decide_held("practice_assurance", "approved", [])
+    decide_held("practice_assurance", "approved_with_actions", ["Update the plan"])
+    decide_held("practice_assurance", "deferred", [])
     with pytest.raises(InvalidInput) as no_actions:
-        check_decision("practice_assurance", "approved_with_actions", [])
+        decide_held("practice_assurance", "approved_with_actions", [])
     assert no_actions.value.rule == "R4" and no_actions.value.status == 422
     with pytest.raises(InvalidInput):
-        check_decision("practice_assurance", "declined", ["Something"])
+        decide_held("practice_assurance", "declined", ["Something"])
     with pytest.raises(InvalidInput):
-        check_decision("practice_assurance", "maybe", [])
+        decide_held("practice_assurance", "maybe", [])
 
 
 def test_r4_funding_panel_is_decided_on_the_funding_request() -> None:
     with pytest.raises(InvalidTransition) as refused:
-        check_decision("funding", "approved", [])
+        decide_held("funding", "approved", [])
     assert refused.value.rule == "R6"
+
+
+@pytest.mark.parametrize(
+    ("panel", "today", "held"),
+    [
+        ("2026-12-09", "2026-12-08", False),
+        ("2026-12-09", "2026-12-09", True),
+        ("2026-12-09", "2026-12-10", True),
+        ("2027-01-04", "2026-12-31", False),  # across the year end
+        ("2026-10-25", "2026-10-25", True),  # the day the clocks go back
+    ],
+)
+@pytest.mark.parametrize("outcome", ["approved", "deferred", "declined"])
+def test_r3_a_panel_decides_only_on_or_after_its_date(
+    panel: str, today: str, held: bool, outcome: str
+) -> None:
+    if held:
+        check_decision(
+            "practice_assurance", outcome, [], panel_date=d(panel), today=d(today), missing=[]
+        )
+        return
+    with pytest.raises(PanelNotYetHeld) as refused:
+        check_decision(
+            "practice_assurance", outcome, [], panel_date=d(panel), today=d(today), missing=[]
+        )
+    assert (refused.value.code, refused.value.rule, refused.value.status) == (
+        "panel_not_yet_held",
+        "R3",
+        409,
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "actions", "missing", "refused"),
+    [
+        ("approved", [], ["risk_assessment"], True),
+        ("approved_with_actions", ["Update the plan"], ["care_and_support_plan"], True),
+        ("approved", [], [], False),
+        ("approved_with_actions", ["Update the plan"], [], False),
+        ("deferred", [], ["risk_assessment", "care_and_support_plan"], False),
+        ("declined", [], ["risk_assessment"], False),
+    ],
+)
+def test_r3_no_approval_while_documents_are_missing_or_unassured(
+    outcome: str, actions: list[str], missing: list[str], refused: bool
+) -> None:
+    if not refused:
+        decide_held("practice_assurance", outcome, actions, missing)
+        return
+    with pytest.raises(PanelDocumentsMissing) as error:
+        decide_held("practice_assurance", outcome, actions, missing)
+    assert (error.value.code, error.value.rule, error.value.status) == (
+        "panel_documents_missing",
+        "R3",
+        409,
+    )
+    assert ", ".join(missing) in error.value.detail
 
 
 @pytest.mark.parametrize(

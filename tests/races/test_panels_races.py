@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.api.test_panels import book, booked, far_future, make_panel, make_referral
+from tests.api.test_panels import book, london_today, make_panel, make_referral, ready
 from tests.support import Api, unique_team
 
 
 async def test_r4_concurrent_decisions_on_one_booking_one_wins(api: Api) -> None:
-    _, me, booking = await booked(api)
+    _, me, booking = await ready(api)
     chair = api.as_("panel_member")
     url = f"/v1/panel-bookings/{booking['id']}/decision"
     outcomes = ["approved", "declined", "deferred", "approved"]
@@ -25,7 +25,7 @@ async def test_r4_concurrent_decisions_on_one_booking_one_wins(api: Api) -> None
 async def test_r4_completing_the_last_actions_together_moves_the_referral_once(
     api: Api,
 ) -> None:
-    _, me, booking = await booked(api)
+    _, me, booking = await ready(api)
     chair = api.as_("panel_member")
     url = f"/v1/panel-bookings/{booking['id']}"
     decided = await chair.post(
@@ -47,7 +47,8 @@ async def test_r1_concurrent_bookings_of_one_referral_one_wins(api: Api) -> None
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
     referral = await make_referral(api, team)
-    panels = [await make_panel(api, far_future()) for _ in range(3)]
+    # Panels meeting today: bookable (not passed) and able to decide the deferral below.
+    panels = [await make_panel(api, london_today().isoformat()) for _ in range(3)]
     responses = await asyncio.gather(
         *(
             me.post("/v1/panel-bookings", json={"referral_id": referral["id"], "panel_id": p["id"]})
@@ -61,5 +62,8 @@ async def test_r1_concurrent_bookings_of_one_referral_one_wins(api: Api) -> None
     # After a deferral, a new booking works again.
     chair = api.as_("panel_member")
     only = listed.json()["items"][0]
-    await chair.post(f"/v1/panel-bookings/{only['id']}/decision", json={"outcome": "deferred"})
+    deferred = await chair.post(
+        f"/v1/panel-bookings/{only['id']}/decision", json={"outcome": "deferred"}
+    )
+    assert deferred.status_code == 200, deferred.text
     assert (await book(me, referral["id"], panels[0]["id"]))["status"] == "booked"
