@@ -47,7 +47,7 @@ class PlacementEnd(Input):
 class PlacementUpdate(Input):
     """PATCH an active placement: its planned move-out date (R7)."""
 
-    planned_end_on: date | None = None
+    planned_end_on: BoundedDate | None = None
 
 
 class ArrangingSupportBody(Input):
@@ -55,7 +55,7 @@ class ArrangingSupportBody(Input):
     team, copying the provider, and whether the property's baseline (re-ratio) or night
     provision must change for the other tenants."""
 
-    sent_on: date
+    sent_on: BoundedDate
     provider_copied: bool
     re_ratio_required: bool
     night_provision_changed: bool
@@ -76,7 +76,7 @@ class FollowUpBody(Input):
     """R2: a follow-up of an emergency referral the placements team records."""
 
     kind: RecordedFollowUpKind
-    done_on: date | None = None
+    done_on: BoundedDate | None = None
     note: Note | None = None
     outcome: SustainabilityOutcome | None = Field(
         default=None, description="sustainability_reviewed only: sustain or plan_move."
