@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "providers.write": _r(*P, "admin"),
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee
+    "work.assign": _r("team_manager", "practice_supervisor", "placements_manager"),
     "audit.read": _r("admin"),
     "webhooks.manage": _r("admin"),
     # Pathway (R1-R7)
