@@ -13,6 +13,7 @@ from app.models.base import UTCDateTime, id_field, time_field
 # The queue reads open items only, in (due_at, id) order: partial indexes on both
 # databases, one per way of asking (everything, by assignee user, by team, by the team
 # whose case it is), and one for the worker's search for items not yet alerted overdue.
+# (A plain index on closed_at would draw planners to "closed_at = NULL" and a sort.)
 OPEN = "closed_at IS NULL"
 OVERDUE_PENDING = "closed_at IS NULL AND overdue_notified_at IS NULL"
 
@@ -43,7 +44,7 @@ class WorkItem(SQLModel, table=True):
     scope_team: str | None = Field(default=None, max_length=100)
     due_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = time_field(nullable=False)
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: str | None = Field(default=None, max_length=200)
     closed_reason: str | None = Field(default=None, max_length=100)
     # The ETag: 1 when opened, one more at each reassignment and at closing.
