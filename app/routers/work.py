@@ -54,13 +54,7 @@ async def list_work(
         str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
     ] = None,
     assignee: Annotated[str | None, Query(max_length=200, description="`me`, or a user id")] = None,
-    team: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            description="The team's queue: items the team owes, and items on its cases.",
-        ),
-    ] = None,
+    team: Annotated[str | None, Query(max_length=100, description="Items the team owes")] = None,
     state: Annotated[
         str | None, Query(description="Comma-separated: upcoming, due, overdue")
     ] = None,
@@ -104,7 +98,11 @@ async def work_summary(
     ctx: Ctx,
     team: Annotated[
         str | None,
-        Query(max_length=100, description="The team's queue (as `GET /v1/work?team=`)."),
+        Query(
+            max_length=100,
+            description="The team's queue: what the team owes, and what anyone owes on "
+            "the team's cases.",
+        ),
     ] = None,
 ) -> WorkSummary:
     """A manager's view: open items per assignee (user or team) and state, over what the

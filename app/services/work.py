@@ -44,6 +44,8 @@ SUBJECT = "work_item"
 class WorkFilter:
     assignee: str | None = None
     team: str | None = None
+    # The team's whole queue (the summary): what it owes and what its people owe on its cases.
+    case_team: str | None = None
     states: Sequence[str] = ()
     rule: str | None = None
     kind: str | None = None
@@ -145,9 +147,13 @@ def _where(ctx: Context, flt: WorkFilter, now: datetime) -> list[Any]:
         user = ctx.principal.sub if flt.assignee == "me" else flt.assignee
         clauses.append(col(WorkItem.assignee_user) == user)
     if flt.team:
-        # The team's queue: what the team owes, and what its people owe on its cases.
+        clauses.append(col(WorkItem.assignee_team) == flt.team)
+    if flt.case_team:
         clauses.append(
-            or_(col(WorkItem.assignee_team) == flt.team, col(WorkItem.scope_team) == flt.team)
+            or_(
+                col(WorkItem.assignee_team) == flt.case_team,
+                col(WorkItem.scope_team) == flt.case_team,
+            )
         )
     if flt.rule:
         clauses.append(col(WorkItem.rule) == flt.rule)
@@ -233,14 +239,15 @@ async def _counts(uow: Any, clauses: list[Any], now: datetime) -> WorkCounts:
 
 
 async def summary(ctx: Context, team: str | None) -> WorkSummary:
-    """Who owes what: open items per assignee and state, over the caller's view (and the
-    team's queue when `team` is given), in one grouped query."""
+    """Who owes what: open items per assignee and state, over the caller's view (with
+    `team`, the team's queue: what the team owes and what anyone owes on the team's
+    cases), in one grouped query."""
     now = ctx.clock()
     async with ctx.uow() as uow:
         user, owner_team = col(WorkItem.assignee_user), col(WorkItem.assignee_team)
         stmt = (
             sa_select(user, owner_team, *_state_sums(now))
-            .where(*_where(ctx, WorkFilter(team=team), now))
+            .where(*_where(ctx, WorkFilter(case_team=team), now))
             .group_by(user, owner_team)
         )
         rows = (await uow.session.execute(stmt)).all()

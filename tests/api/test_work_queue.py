@@ -192,8 +192,8 @@ async def test_r18_every_filter(api: Api) -> None:
     get = me.get
     assert ids(await get("/v1/work", params={"assignee": "me"})) == [a["id"], b["id"]]
     assert ids(await get("/v1/work", params={"assignee": colleague})) == [d["id"]]
-    # The team's queue: what the team owes and what its people owe on its cases.
-    assert ids(await get("/v1/work", params={"team": team})) == [c["id"], d["id"]]
+    # What the team owes (a colleague's item on the team's case is theirs, not the team's).
+    assert ids(await get("/v1/work", params={"team": team})) == [c["id"]]
     assert ids(await get("/v1/work", params={"team": team, "kind": "casework_checkpoint"})) == [
         c["id"]
     ]
@@ -201,18 +201,22 @@ async def test_r18_every_filter(api: Api) -> None:
     assert ids(await get("/v1/work", params={"assignee": "me", "kind": "courtesy_call"})) == [
         b["id"]
     ]
-    assert ids(await get("/v1/work", params={"team": team, "subject_type": "review"})) == [d["id"]]
+    assert ids(await get("/v1/work", params={"assignee": colleague, "subject_type": "review"})) == [
+        d["id"]
+    ]
+    assert ids(await get("/v1/work", params={"team": team, "subject_type": "review"})) == []
     assert ids(await get("/v1/work", params={"subject_id": str(subject)})) == [a["id"]]
     assert ids(await get("/v1/work", params={"assignee": "me", "state": "overdue"})) == [a["id"]]
-    assert ids(await get("/v1/work", params={"team": team, "state": "upcoming,due"})) == [
-        c["id"],
-        d["id"],
-    ]
+    assert ids(await get("/v1/work", params={"team": team, "state": "upcoming,due"})) == [c["id"]]
+    assert ids(await get("/v1/work", params={"team": team, "state": "overdue"})) == []
     # due_before / due_after are exclusive instants.
     items = {i["id"]: i for i in (await get("/v1/work", params={"team": team})).json()["items"]}
     c_due = items[c["id"]]["due_at"]
     assert ids(await get("/v1/work", params={"team": team, "due_before": c_due})) == []
-    assert ids(await get("/v1/work", params={"team": team, "due_after": c_due})) == [d["id"]]
+    assert ids(await get("/v1/work", params={"team": team, "due_after": c_due})) == []
+    assert ids(await get("/v1/work", params={"assignee": colleague, "due_after": c_due})) == [
+        d["id"]
+    ]
     window = {"due_after": iso(NOW + timedelta(days=1)), "due_before": iso(NOW + timedelta(days=5))}
     assert ids(await get("/v1/work", params={"team": team, **window})) == [c["id"]]
     assert ids(await get("/v1/work", params={"assignee": "me", **window})) == [b["id"]]
@@ -254,7 +258,7 @@ async def test_r18_another_teams_items_and_titles_never_show(api: Api) -> None:
         "not_found",
     )
     # The owner's team sees both, titles as they are.
-    seen = (await owner.get("/v1/work", params={"team": team})).json()["items"]
+    seen = (await owner.get("/v1/work")).json()["items"]
     assert {i["id"]: i["title"] for i in seen} == {
         mine["id"]: secret_title,
         theirs["id"]: secret_title,
@@ -324,9 +328,11 @@ async def test_r18_summary_counts_per_assignee_and_state(api: Api) -> None:
             {"assignee": {"user": bob}, "upcoming": 0, "due": 1, "overdue": 1},
         ]
     }
-    # The same items the queue's counts give for the team.
+    # The team's own row is what `GET /v1/work?team=` counts; a person's row, `assignee=`.
     counts = await manager.get("/v1/work", params={"team": team, "count": "true"})
-    assert counts.json()["counts"] == {"upcoming": 1, "due": 2, "overdue": 3}
+    assert counts.json()["counts"] == {"upcoming": 0, "due": 1, "overdue": 2}
+    bobs = await manager.get("/v1/work", params={"assignee": bob, "count": "true"})
+    assert bobs.json()["counts"] == {"upcoming": 0, "due": 1, "overdue": 2}  # + another team's
     # A practitioner of the team sees the same summary (reads are open within scope).
     practitioner = api.as_("practitioner", teams=[team])
     same = await practitioner.get("/v1/work/summary", params={"team": team})
