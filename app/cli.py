@@ -107,5 +107,49 @@ def serve(
     )
 
 
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Run one pass and exit.")] = False,
+    interval: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="Seconds between passes (PLACEMENTS_WEBHOOKS_POLL_SECONDS)."),
+    ] = None,
+) -> None:
+    """Run the worker on its own: overdue alerts (work_item.overdue, R18) and webhook
+    deliveries, the loop `placements serve` also runs in-process unless
+    PLACEMENTS_WEBHOOKS_DISPATCH=false. Safe to run several at once."""
+    import asyncio
+    import contextlib
+
+    import httpx
+
+    from app.db import make_engine, make_sessionmaker
+    from app.logging import configure_logging
+    from app.services.webhook_dispatch import Dispatcher, run_forever
+    from app.settings import get_settings
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    async def go() -> None:
+        engine = make_engine(settings.database_url, schema=settings.database_schema)
+        try:
+            async with httpx.AsyncClient() as client:
+                dispatcher = Dispatcher(make_sessionmaker(engine), client)
+                if once:
+                    result = await dispatcher.run_once()
+                    typer.echo(
+                        f"overdue alerts {result.overdue}, deliveries enqueued "
+                        f"{result.enqueued}, attempted {result.attempted}"
+                    )
+                else:
+                    await run_forever(dispatcher, interval or settings.webhooks_poll_seconds)
+        finally:
+            await engine.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(go())
+
+
 def main() -> None:
     cli()

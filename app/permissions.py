@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "providers.write": _r(*P, "admin"),
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee
+    "work.assign": _r("team_manager", "practice_supervisor", "placements_manager"),
     "audit.read": _r("admin"),
     "audit.export": _r("admin"),
     "people.export": _r("admin"),  # subject access (R19)

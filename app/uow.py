@@ -40,6 +40,25 @@ def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
     return obj.model_dump(mode="json")
 
 
+async def write_events(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Give events their feed positions and add them. The counter row stays locked until
+    commit, so seq order is commit order. Also used by the worker, which has no request."""
+    if not events:
+        return
+    count = len(events)
+    result = await session.execute(
+        update(EventCounter)
+        .where(col(EventCounter.id) == 1)
+        .values(value=EventCounter.value + count)
+        .returning(col(EventCounter.value))
+    )
+    last = int(result.scalar_one())
+    for offset, event in enumerate(events):
+        event.seq = last - count + 1 + offset
+    session.add_all(events)
+    await session.flush()
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -195,22 +214,8 @@ class UnitOfWork:
         self.emit(name, subject_type, subject_id, data if data is not None else after, team=team)
 
     async def _write_events(self) -> None:
-        if not self._events:
-            return
-        count = len(self._events)
-        # The counter row stays locked until commit: seq order is commit order.
-        result = await self.session.execute(
-            update(EventCounter)
-            .where(col(EventCounter.id) == 1)
-            .values(value=EventCounter.value + count)
-            .returning(col(EventCounter.value))
-        )
-        last = int(result.scalar_one())
-        for offset, event in enumerate(self._events):
-            event.seq = last - count + 1 + offset
-        self.session.add_all(self._events)
-        self._events = []
-        await self.session.flush()
+        events, self._events = self._events, []
+        await write_events(self.session, events)
 
     # --- work items (R18) ----------------------------------------------------------------
 
@@ -259,7 +264,12 @@ class UnitOfWork:
             .where(col(WorkItem.subject_type) == subject_type)
             .where(col(WorkItem.subject_id) == subject_id)
             .where(col(WorkItem.closed_at).is_(None))
-            .values(closed_at=self.now, closed_by=self.principal.sub, closed_reason=reason)
+            .values(
+                closed_at=self.now,
+                closed_by=self.principal.sub,
+                closed_reason=reason,
+                version=WorkItem.version + 1,
+            )
         )
         if kinds is not None:
             stmt = stmt.where(col(WorkItem.kind).in_(list(kinds)))

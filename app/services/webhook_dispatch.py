@@ -1,4 +1,9 @@
-"""The webhook dispatcher: reads the change feed after each active webhook's cursor,
+"""The worker: one loop, one place, run in-process by the app's lifespan
+(PLACEMENTS_WEBHOOKS_DISPATCH) or standalone by `placements worker`. Each pass first
+emits `work_item.overdue` for items newly overdue (app/services/overdue.py, R18), then
+dispatches webhooks.
+
+The webhook dispatcher: reads the change feed after each active webhook's cursor,
 makes one delivery per (webhook, event) and POSTs it, signed as Standard Webhooks, with
 retries (1 min, 5 min, 30 min, 2 h, 6 h, then `dead`).
 
@@ -30,6 +35,7 @@ from app.domain.webhooks import MAX_ATTEMPTS, next_wait, sign, wants
 from app.ids import uuid7
 from app.models import Event, Webhook, WebhookDelivery
 from app.pagination import encode_cursor
+from app.services.overdue import alert_overdue
 from app.webhook_targets import TargetRefused, check_target, pinned
 
 log = structlog.get_logger("app.webhooks")
@@ -48,6 +54,7 @@ TARGET_REFUSED = "target address not allowed"
 
 @dataclass
 class PassResult:
+    overdue: int = 0
     enqueued: int = 0
     succeeded: int = 0
     failed: int = 0
@@ -101,8 +108,10 @@ class Dispatcher:
         self.allow_private = allow_private
 
     async def run_once(self) -> PassResult:
-        """One pass: enqueue new events for every active webhook, then try due deliveries."""
+        """One pass: alert newly overdue work items, enqueue new events for every active
+        webhook (the alerts among them), then try due deliveries."""
         result = PassResult()
+        result.overdue = await alert_overdue(self.sessionmaker, self.clock)
         result.enqueued = await self.enqueue()
         await self.deliver_due(result)
         return result
@@ -322,7 +331,8 @@ class Dispatcher:
 
 
 async def run_forever(dispatcher: Dispatcher, interval_seconds: float) -> None:
-    """The background loop the app starts in its lifespan (PLACEMENTS_WEBHOOKS_DISPATCH)."""
+    """The worker's loop: the app starts it in its lifespan (PLACEMENTS_WEBHOOKS_DISPATCH),
+    `placements worker` runs it on its own."""
     while True:
         busy = False
         try:

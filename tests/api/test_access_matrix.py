@@ -149,6 +149,7 @@ WRITES: dict[str, Op] = {
     # The action id is not one of the booking's: the role check comes first (then 404).
     "complete_panel_action": Op("panel_actions.complete", scoped=True),
     "acknowledge_work_item": Op("work.acknowledge", scoped=True),
+    "assign_work_item": Op("work.assign", lambda w: {"team": w.h.team}, scoped=True),
     "create_support_request": Op(
         "support_requests.create",
         lambda w: {"provider_id": w.support.request["provider_id"], "reason": "Matrix"},

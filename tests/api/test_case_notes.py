@@ -35,7 +35,16 @@ async def test_r10_direct_work_with_child_is_a_case_note_with_alerts(api: Api) -
         mine = await alerted.get("/v1/work", params={"assignee": "me"})
         items = mine.json()["items"]
         assert [(i["kind"], i["rule"], i["subject"], i["state"]) for i in items] == [
-            ("case_note_alert", "R10", {"type": "case_note", "id": note["id"]}, "due")
+            (
+                "case_note_alert",
+                "R10",
+                {
+                    "type": "case_note",
+                    "id": note["id"],
+                    "href": f"/v1/people/{child['id']}/case-notes/{note['id']}",
+                },
+                "due",
+            )
         ]
     # Only the alerted user may acknowledge their alert; then it is gone from their work.
     item = (await ssw.get("/v1/work", params={"assignee": "me"})).json()["items"][0]
