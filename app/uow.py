@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -32,6 +33,27 @@ from app.ids import uuid7
 from app.models import AuditEntry, Event, EventCounter, WorkItem
 
 M = TypeVar("M", bound=SQLModel)
+
+
+class Deferred:
+    """A request whose units of work leave their commit to whoever set this (the
+    Idempotency-Key middleware), so that the response, known only after the service
+    returns, is stored in the change's own transaction (decision 0005). The last unit of
+    work of the request is left open in `pending`; one opened after it commits the one
+    before first (a request of several changes keeps each whole, and the last with its
+    response)."""
+
+    def __init__(self) -> None:
+        self.pending: UnitOfWork | None = None
+
+    async def settle(self, commit: bool) -> None:
+        """Commit (or roll back) and close the unit of work left open, if any."""
+        uow, self.pending = self.pending, None
+        if uow is not None:
+            await uow.finish(commit)
+
+
+DEFERRED: ContextVar[Deferred | None] = ContextVar("placements_deferred_commit", default=None)
 
 
 def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
@@ -62,6 +84,9 @@ class UnitOfWork:
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
+        deferred = DEFERRED.get()
+        if deferred is not None:
+            await deferred.settle(commit=True)
         self.session = self._sessionmaker()
         self._reads = read_audit.start(self.session.sync_session)
         await self.session.begin()
@@ -73,11 +98,28 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        deferred = DEFERRED.get()
         try:
             if exc_type is None:
                 if not self._changed:
                     await self._write_reads()
                 await self._write_events()
+                if deferred is not None:
+                    await self.session.flush()
+                    deferred.pending = self  # committed with the response stored
+                    return
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        except BaseException:
+            await self.session.close()
+            raise
+        await self.session.close()
+
+    async def finish(self, commit: bool) -> None:
+        """End a unit of work whose commit was deferred (`Deferred`)."""
+        try:
+            if commit:
                 await self.session.commit()
             else:
                 await self.session.rollback()
