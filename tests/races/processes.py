@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -135,3 +136,26 @@ async def api_processes(
     finally:
         for proc in procs:
             _stop(proc)
+
+
+async def pg_connect(backend: Backend) -> Any:
+    """A plain asyncpg connection to the backend's schema (to hold locks, read rows)."""
+    import asyncpg
+
+    assert backend.schema is not None
+    conn = await asyncpg.connect(backend.url.replace("+asyncpg", ""), timeout=10)
+    await conn.execute(f'SET search_path TO "{backend.schema}"')
+    return conn
+
+
+async def wait_for_key(conn: Any, sub: str, key: str, timeout: float = 15.0) -> None:
+    """Until the Idempotency-Key is claimed (in flight), bounded in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = await conn.fetchval(
+            "SELECT state FROM idempotency_keys WHERE principal_sub = $1 AND key = $2", sub, key
+        )
+        if state == "in_flight":
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail(f"key {key} never claimed in {timeout}s")
