@@ -4,22 +4,25 @@ store of `(caller sub, key)` claims and first responses in `idempotency_keys`.
 The HTTP side (reading the header and the body, answering with problems, replaying the
 stored response) is `app.middleware.IdempotencyMiddleware`; it only calls this module.
 
-A key is claimed (`in_flight`) before the request runs, in its own transaction: the claim
-is an INSERT on the primary key, so two concurrent first requests cannot both proceed.
-The response is stored (`done`) once the request has answered below 500; a 5xx or a crash
-releases the key. The session-level functions (`lookup`, `mark_done`, `delete_key`) take
-an open session, so the response can later be stored in the change's own transaction.
+A key is claimed (`in_flight`, with an `owner` and a lease `locked_until`) before the
+request runs, in its own transaction: the claim is an INSERT on the primary key, so two
+concurrent first requests cannot both proceed. The response is stored (`done`) before it
+is sent, in the change's own transaction when the request changed something
+(`mark_done` on the unit of work's session), so a retry made after the response arrives
+always replays it. A 5xx releases the key; a process killed mid-request leaves a claim a
+retry takes over once its lease has run out. Decision 0005.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -90,11 +93,13 @@ class StoredResponse:
 
 @dataclass(frozen=True)
 class Claim:
-    """What claiming a key found: `new` (go ahead), `replay` (with the stored response),
-    `reused` (another request had the key) or `in_use` (still in flight)."""
+    """What claiming a key found: `new` (go ahead, holding the claim `owner`), `replay`
+    (with the stored response), `reused` (another request had the key) or `in_use`
+    (another claim holds it and its lease has not run out)."""
 
     outcome: Outcome
     response: StoredResponse | None = None
+    owner: str | None = None
 
 
 # --- on an open session -----------------------------------------------------------------
@@ -110,22 +115,51 @@ async def lookup(session: AsyncSession, sub: str, key: str) -> IdempotencyRecord
     ).first()
 
 
-async def mark_done(session: AsyncSession, sub: str, key: str, response: StoredResponse) -> None:
-    """Store the first response with the claim: the key replays it from now on."""
-    record = await session.get(IdempotencyRecord, (sub, key))
-    if record is not None:
-        record.state = "done"
-        record.status_code = response.status
-        record.headers = [list(h) for h in response.headers]
-        record.body = response.body
-        session.add(record)
+def _held_by(sub: str, key: str, owner: str) -> Any:
+    return (
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.principal_sub) == sub)
+        .where(col(IdempotencyRecord.key) == key)
+        .where(col(IdempotencyRecord.owner) == owner)
+        .where(col(IdempotencyRecord.state) == "in_flight")
+    )
 
 
-async def delete_key(session: AsyncSession, sub: str, key: str) -> None:
+def _unowned(sub: str, key: str) -> Any:
+    return (
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.principal_sub) == sub)
+        .where(col(IdempotencyRecord.key) == key)
+        .where(col(IdempotencyRecord.owner).is_(None))
+        .where(col(IdempotencyRecord.state) == "in_flight")
+    )
+
+
+async def mark_done(
+    session: AsyncSession, sub: str, key: str, owner: str, response: StoredResponse
+) -> bool:
+    """Store the first response with the claim, if `owner` still holds it: the key
+    replays it from now on. False when the claim was taken over (its lease ran out)."""
+    result = await session.execute(
+        _held_by(sub, key, owner).values(
+            state="done",
+            status_code=response.status,
+            headers=[list(h) for h in response.headers],
+            body=response.body,
+            locked_until=None,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def delete_key(session: AsyncSession, sub: str, key: str, owner: str) -> None:
+    """Free a key `owner` holds (never one another claim took over)."""
     await session.execute(
         delete(IdempotencyRecord)
         .where(col(IdempotencyRecord.principal_sub) == sub)
         .where(col(IdempotencyRecord.key) == key)
+        .where(col(IdempotencyRecord.owner) == owner)
+        .where(col(IdempotencyRecord.state) == "in_flight")
     )
 
 
@@ -133,26 +167,33 @@ async def delete_key(session: AsyncSession, sub: str, key: str) -> None:
 
 
 class IdempotencyStore:
-    """Claims, stores and releases keys, each step in a transaction of its own. Keys are
-    per caller and expire `ttl` after they were claimed."""
+    """Claims, stores and releases keys, each step in a transaction of its own (the
+    response of a request that changed something is stored in the change's own
+    transaction instead: `app.middleware.IdempotencyMiddleware`). Keys are per caller and
+    expire `ttl` after they were claimed; an in-flight claim holds its key for `lease`,
+    after which a retry may take it over."""
 
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         ttl: timedelta,
         *,
+        lease: timedelta = timedelta(seconds=30),
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.ttl = ttl
+        self.lease = lease
         self.clock = clock
 
     async def claim(self, sub: str, key: str, fingerprint: str) -> Claim:
         for _ in range(CLAIM_ATTEMPTS):
+            owner = secrets.token_hex(16)
             try:
                 async with self.sessionmaker() as session, session.begin():
+                    now = self.clock()
                     existing = await lookup(session, sub, key)
-                    if existing is not None and existing.created_at < self.clock() - self.ttl:
+                    if existing is not None and existing.created_at < now - self.ttl:
                         await session.delete(existing)
                         await session.flush()
                         existing = None
@@ -163,27 +204,45 @@ class IdempotencyStore:
                                 key=key,
                                 fingerprint=fingerprint,
                                 state="in_flight",
-                                created_at=self.clock(),
+                                owner=owner,
+                                locked_until=now + self.lease,
+                                created_at=now,
                             )
                         )
                         await session.flush()
-                        return Claim("new")
+                        return Claim("new", owner=owner)
                     if existing.fingerprint != fingerprint:
                         return Claim("reused")
-                    if existing.state != "done" or existing.status_code is None:
+                    if existing.state == "done" and existing.status_code is not None:
+                        return Claim(
+                            "replay", StoredResponse.from_record(existing, existing.status_code)
+                        )
+                    if existing.locked_until is not None and existing.locked_until > now:
                         return Claim("in_use")
-                    return Claim(
-                        "replay", StoredResponse.from_record(existing, existing.status_code)
+                    # The lease ran out (its process died, or it is very slow): take the
+                    # key over. Its change, if it ever commits, checks it still holds the
+                    # claim (mark_done), so only one of the two takes effect.
+                    held = (
+                        _held_by(sub, key, existing.owner)
+                        if existing.owner is not None
+                        else _unowned(sub, key)  # claimed before keys had leases
                     )
+                    taken = await session.execute(
+                        held.values(owner=owner, locked_until=now + self.lease)
+                    )
+                    if int(getattr(taken, "rowcount", 0) or 0) == 1:
+                        return Claim("new", owner=owner)
+                    continue  # another retry took it over first: look again
             except IntegrityError:
                 continue  # another request claimed the key first: look again
         return Claim("in_use")
 
-    async def complete(self, sub: str, key: str, response: StoredResponse) -> None:
+    async def complete(self, sub: str, key: str, owner: str, response: StoredResponse) -> None:
+        """Store the response of a request that changed nothing in a transaction of its own."""
         async with self.sessionmaker() as session, session.begin():
-            await mark_done(session, sub, key, response)
+            await mark_done(session, sub, key, owner, response)
 
-    async def release(self, sub: str, key: str) -> None:
-        """Free the key so a retry runs again (after a 5xx or a crash)."""
+    async def release(self, sub: str, key: str, owner: str) -> None:
+        """Free the key so a retry runs again (after a 5xx or an error in this process)."""
         async with self.sessionmaker() as session, session.begin():
-            await delete_key(session, sub, key)
+            await delete_key(session, sub, key, owner)

@@ -147,7 +147,9 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.idempotency = IdempotencyStore(
-        app.state.sessionmaker, timedelta(hours=settings.idempotency_ttl_hours)
+        app.state.sessionmaker,
+        timedelta(hours=settings.idempotency_ttl_hours),
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
     )
     app.state.authenticator = Authenticator(settings)
     app.state.storage = LocalStorage(Path(settings.files_dir))

@@ -13,7 +13,13 @@ from typing import Any
 import structlog
 from prometheus_client import Counter, Histogram
 
-from app.idempotency import IdempotencyStore, StoredResponse, request_fingerprint, valid_key
+from app.idempotency import (
+    IdempotencyStore,
+    StoredResponse,
+    mark_done,
+    request_fingerprint,
+    valid_key,
+)
 from app.problems import (
     PROBLEM_MEDIA_TYPE,
     IdempotencyKeyInUse,
@@ -23,6 +29,7 @@ from app.problems import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.uow import DEFERRED, Deferred
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -183,7 +190,10 @@ class IdempotencyMiddleware:
     """Idempotency-Key on POST: the same key and body replays the first response
     (`Idempotent-Replayed: true`); another body is 422 idempotency_key_reused; a request
     with the key still in flight is 409 idempotency_key_in_use. Keys are per caller and
-    kept for PLACEMENTS_IDEMPOTENCY_TTL_HOURS. The store is `state.idempotency`."""
+    kept for PLACEMENTS_IDEMPOTENCY_TTL_HOURS; an in-flight key whose lease
+    (PLACEMENTS_IDEMPOTENCY_LEASE_SECONDS) ran out is taken over by a retry. The response
+    is stored before it is sent, with the change in one transaction (decision 0005).
+    The store is `state.idempotency`."""
 
     def __init__(self, app: ASGIApp, *, state: Any) -> None:
         self.app = app
@@ -257,6 +267,7 @@ class IdempotencyMiddleware:
             await send({"type": "http.response.body", "body": stored.body})
             return
 
+        owner = claim.owner or ""
         pending = list(messages)
 
         async def replay_receive() -> Message:
@@ -264,8 +275,13 @@ class IdempotencyMiddleware:
                 return pending.pop(0)
             return await receive()
 
+        # The response is held back until it is stored: a retry sent once the client has
+        # it always replays it (API.md revision 2). When the request changed something,
+        # its unit of work is left open (DEFERRED) and the response is stored in that
+        # same transaction, so the change and its stored response commit together.
         status = 500
         response_headers: list[tuple[str, str]] = []
+        held: list[Message] = []
         response_body = bytearray()
 
         async def capture_send(message: Message) -> None:
@@ -278,15 +294,63 @@ class IdempotencyMiddleware:
                 ]
             elif message["type"] == "http.response.body":
                 response_body.extend(message.get("body", b""))
-            await send(message)
+            held.append(message)
 
+        deferred = Deferred()
+        token = DEFERRED.set(deferred)
         try:
             await self.app(scope, replay_receive, capture_send)
         except BaseException:
-            await store.release(principal.sub, key)
+            await deferred.settle(commit=False)
+            await store.release(principal.sub, key, owner)
             raise
+        finally:
+            DEFERRED.reset(token)
         if status >= 500:
-            await store.release(principal.sub, key)
-        else:
-            response = StoredResponse.of(status, response_headers, bytes(response_body))
-            await store.complete(principal.sub, key, response)
+            await deferred.settle(commit=False)
+            await store.release(principal.sub, key, owner)
+            for message in held:
+                await send(message)
+            return
+        response = StoredResponse.of(status, response_headers, bytes(response_body))
+        if not await self._store(deferred, store, principal.sub, key, owner, response):
+            await send_problem(
+                send,
+                IdempotencyKeyInUse(
+                    "A retry with this Idempotency-Key took it over: retry to see its answer."
+                ),
+                [(b"retry-after", b"1")],
+            )
+            return
+        for message in held:
+            await send(message)
+
+    @staticmethod
+    async def _store(
+        deferred: Deferred,
+        store: IdempotencyStore,
+        sub: str,
+        key: str,
+        owner: str,
+        response: StoredResponse,
+    ) -> bool:
+        """Store the response: with the change, in its transaction, if the request made
+        one (and roll the change back if the claim was taken over meanwhile); else in a
+        transaction of its own. False when the claim was lost."""
+        uow = deferred.pending
+        if uow is None:
+            await store.complete(sub, key, owner, response)
+            return True
+        deferred.pending = None
+        try:
+            held = await mark_done(uow.session, sub, key, owner, response)
+        except BaseException:
+            await uow.finish(commit=False)
+            await store.release(sub, key, owner)
+            raise
+        try:
+            await uow.finish(commit=held)
+        except BaseException:
+            await store.release(sub, key, owner)
+            raise
+        return held

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     idempotency_ttl_hours: int = Field(default=24, gt=0)
+    # How long an in-flight Idempotency-Key is held before a retry may take it over.
+    idempotency_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     # Browser front ends served from other origins (JSON list), e.g. ["https://portal.example"].
     cors_origins: list[str] = Field(default_factory=list)
     # Webhooks: run the delivery loop in this process, and how often it looks for work.

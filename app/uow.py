@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -24,13 +25,36 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import read_audit
 from app.auth import Principal
 from app.domain.calendar import WorkingCalendar
 from app.domain.policy import Policy
+from app.event_data import checked, thin
 from app.ids import uuid7
 from app.models import AuditEntry, Event, EventCounter, WorkItem
 
 M = TypeVar("M", bound=SQLModel)
+
+
+class Deferred:
+    """A request whose units of work leave their commit to whoever set this (the
+    Idempotency-Key middleware), so that the response, known only after the service
+    returns, is stored in the change's own transaction (decision 0005). The last unit of
+    work of the request is left open in `pending`; one opened after it commits the one
+    before first (a request of several changes keeps each whole, and the last with its
+    response)."""
+
+    def __init__(self) -> None:
+        self.pending: UnitOfWork | None = None
+
+    async def settle(self, commit: bool) -> None:
+        """Commit (or roll back) and close the unit of work left open, if any."""
+        uow, self.pending = self.pending, None
+        if uow is not None:
+            await uow.finish(commit)
+
+
+DEFERRED: ContextVar[Deferred | None] = ContextVar("placements_deferred_commit", default=None)
 
 
 def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
@@ -77,10 +101,16 @@ class UnitOfWork:
         self.policy = policy
         self.calendar = calendar
         self._events: list[Event] = []
+        self._changed = False
+        self._audited: set[tuple[str, uuid.UUID]] = set()
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
+        deferred = DEFERRED.get()
+        if deferred is not None:
+            await deferred.settle(commit=True)
         self.session = self._sessionmaker()
+        self._reads = read_audit.start(self.session.sync_session)
         await self.session.begin()
         return self
 
@@ -90,9 +120,28 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        deferred = DEFERRED.get()
         try:
             if exc_type is None:
+                if not self._changed:
+                    await self._write_reads()
                 await self._write_events()
+                if deferred is not None:
+                    await self.session.flush()
+                    deferred.pending = self  # committed with the response stored
+                    return
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        except BaseException:
+            await self.session.close()
+            raise
+        await self.session.close()
+
+    async def finish(self, commit: bool) -> None:
+        """End a unit of work whose commit was deferred (`Deferred`)."""
+        try:
+            if commit:
                 await self.session.commit()
             else:
                 await self.session.rollback()
@@ -133,6 +182,7 @@ class UnitOfWork:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
+        self._changed = True
         self.session.add(
             AuditEntry(
                 id=uuid7(),
@@ -149,9 +199,19 @@ class UnitOfWork:
         )
 
     async def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
-        """Reads of a person's record are audited too (R19): one row per record read,
-        written with a single multi-row INSERT."""
-        if not ids:
+        """An explicit read entry (e.g. `document.content_read`), one row per record, in
+        one multi-row INSERT. Reads of rows the session loads need no call: a unit of
+        work that changed nothing audits every person-scoped row it loaded when it
+        commits (`app.read_audit`, R19); a record given an explicit entry is not
+        audited again."""
+        self._audited.update((subject_type, i) for i in ids)
+        await self._insert_reads([(subject_type, i, action) for i in ids])
+
+    async def _write_reads(self) -> None:
+        await self._insert_reads(self._reads.keys(lambda t, i: (t, i) in self._audited))
+
+    async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
+        if not keys:
             return
         await self.session.execute(
             insert(AuditEntry),
@@ -166,7 +226,7 @@ class UnitOfWork:
                     "subject_id": subject_id,
                     "request_id": self.request_id,
                 }
-                for subject_id in ids
+                for subject_type, subject_id, action in keys
             ],
         )
 
@@ -182,7 +242,9 @@ class UnitOfWork:
         team: str | None = None,
     ) -> None:
         """An event for the change feed, written with the change. Its `seq` is given at
-        commit time so that the feed is in commit order."""
+        commit time so that the feed is in commit order. `data` is thin (R19): ids, codes,
+        `from`/`to`, `changed` field names; anything else is refused by
+        `app.event_data.checked` (raised under PLACEMENTS_EVENT_DATA_STRICT, else dropped)."""
         self._events.append(
             Event(
                 seq=0,
@@ -193,7 +255,7 @@ class UnitOfWork:
                 subject_id=subject_id,
                 actor_sub=self.principal.sub,
                 team=team,
-                data=data or {},
+                data=checked(type_, data),
             )
         )
 
@@ -208,10 +270,19 @@ class UnitOfWork:
         data: dict[str, Any] | None = None,
         team: str | None = None,
     ) -> None:
-        """The usual pair: an audit entry and an event named `<subject_type>.<action>`."""
+        """The usual pair: an audit entry (with the full `before`/`after`) and an event named
+        `<subject_type>.<action>` whose data is the thin data of the change
+        (`app.event_data.thin`: ids, codes, `from`/`to`, `changed`) with `data` over it;
+        never the snapshot itself (R19)."""
         name = f"{subject_type}.{action}"
         self.audit(name, subject_type, subject_id, before=before, after=after)
-        self.emit(name, subject_type, subject_id, data if data is not None else after, team=team)
+        self.emit(
+            name,
+            subject_type,
+            subject_id,
+            {**thin(before, after), **(data or {})},
+            team=team,
+        )
 
     async def _write_events(self) -> None:
         events, self._events = self._events, []

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import LargeBinary
 from sqlmodel import Field, SQLModel
 
-from app.models.base import JSONType, time_field
+from app.models.base import JSONType, UTCDateTime, time_field
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -18,6 +18,10 @@ class IdempotencyRecord(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=255)
     fingerprint: str = Field(max_length=64)
     state: str = Field(max_length=12)  # in_flight | done
+    # The claim holding an in-flight key, and until when; a retry may take the key over
+    # once the lease has run out (a process killed mid-request). Decision 0005.
+    owner: str | None = Field(default=None, max_length=32)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status_code: int | None = None
     headers: list[Any] | None = Field(default=None, sa_type=JSONType)
     body: bytes | None = Field(default=None, sa_type=LargeBinary)

@@ -241,7 +241,6 @@ async def checkpoint(
             "sequence": episode.sequence,
             "contact_count": episode.contact_count,
             "still_required": body.still_required,
-            "completed_by": body.completed_by,
         }
         if decision.open_next_episode and decision.next_sequence is not None:
             nxt = open_episode(
@@ -328,7 +327,7 @@ async def end_support(uow: UnitOfWork, request: SupportRequest, *, reason: str) 
         request.id,
         before={"status": before},
         after={"status": request.status, "reason": reason},
-        data={"from": before, "to": request.status, "reason": reason},
+        data={"from": before, "to": request.status, "reason_code": reason},
         team=request.team,
     )
     await supervisions.cancel_scheduled(uow, request.id, reason="service_ended")

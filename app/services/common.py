@@ -4,6 +4,10 @@ A service function that changes a row opens it with `load_for_change` (in scope 
 role -> 403, `If-Match` -> 412, in that order), reads the PATCH body with
 `Patch.changes()` (app/schemas/common.py) and marks the row changed with `uow.touch`;
 what is left is the rule it applies.
+
+Reads need no audit call (R19): every person-scoped row a unit of work loads is audited
+when it commits (`app.read_audit`); `fetch_page` marks its rows as a list read and leaves
+out the look-ahead row it does not give out.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import read_audit
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
@@ -43,10 +48,15 @@ async def fetch_page(
             )
         stmt = stmt.where(key > page.after)
     rows = (await session.exec(stmt.order_by(key).limit(page.limit + 1))).all()
+    # The page's rows are audited as a list read when the unit of work commits (R19);
+    # the look-ahead row is not given out, so not audited.
     if len(rows) > page.limit:
+        read_audit.not_disclosed(session.sync_session, rows[page.limit :])
         rows = rows[: page.limit]
+        read_audit.listed(session.sync_session, rows)
         last = rows[-1]
         return rows, encode_cursor(getattr(last, key.key))
+    read_audit.listed(session.sync_session, rows)
     return rows, None
 
 

@@ -160,10 +160,7 @@ async def upload(
                 "document",
                 document.id,
                 after=read.model_dump(mode="json"),
-                data={
-                    **read.model_dump(mode="json"),
-                    "owner": {"type": owner.type, "id": str(owner.id)},
-                },
+                data={"owner_type": owner.type, "owner_id": str(owner.id)},
                 team=owner.scope_team,
             )
             return read

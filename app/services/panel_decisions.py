@@ -191,7 +191,7 @@ async def decide(
             after={"status": read.status, "decision": read.decision},
             data={
                 "outcome": body.outcome,
-                "actions": [a.model_dump(mode="json") for a in read.actions],
+                "action_ids": [str(a.id) for a in read.actions],
                 "referral_id": str(booking.referral_id),
                 "referral_status": referral.status,
             },
@@ -231,7 +231,6 @@ async def complete_action(
             data={
                 "booking_id": str(booking.id),
                 "referral_id": str(booking.referral_id),
-                "description": action.description,
                 "outstanding": remaining,
             },
             team=booking.team,

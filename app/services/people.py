@@ -255,7 +255,7 @@ async def _upsert_once(
                 SUBJECT,
                 person.id,
                 after=read.model_dump(mode="json"),
-                data={"external": {system: external_id}, **read.model_dump(mode="json")},
+                data={"system": system},
                 team=person.team,
             )
             return read, True
@@ -283,7 +283,7 @@ async def _upsert_once(
                 person.id,
                 before=before,
                 after=snapshot(person),
-                data={"changed": sorted(changed), "external": {system: external_id}},
+                data={"changed": sorted(changed), "system": system},
                 team=person.team,
             )
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])

@@ -229,6 +229,7 @@ async def withdraw(
         referral.withdrawn_reason = body.reason
         referral.closed_at = uow.now
         event = _transition(uow, referral, "withdraw", reason=body.reason)
+        event.pop("reason")  # typed text: on the record and its audit entry, not the feed
         uow.emit("referral.withdrawn", SUBJECT, referral.id, event, team=referral.team)
         await uow.close_work(SUBJECT, referral.id, reason="referral_withdrawn")
         for hook in ON_WITHDRAWN:

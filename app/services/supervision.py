@@ -126,7 +126,7 @@ async def cancel_scheduled(uow: UnitOfWork, support_request_id: uuid.UUID, reaso
             data={
                 "support_request_id": str(support_request_id),
                 "support_worker": supervision.support_worker,
-                "reason": reason,
+                "reason_code": reason,
             },
             team=supervision.team,
         )

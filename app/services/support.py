@@ -178,8 +178,6 @@ async def decide(
                 supervision_id=str(first.id),
                 supervision_due_on=first.due_on.isoformat(),
             )
-        else:
-            data["nfa_reason"] = request.nfa_reason
         uow.touch(request)
         await uow.flush()
         read = to_read(request)

@@ -38,7 +38,13 @@ async def test_upload_list_read_and_download(api: Api) -> None:
 
     admin = api.as_("admin")
     trail = (await admin.get("/v1/audit", params={"subject_id": document["id"]})).json()["items"]
-    assert [e["action"] for e in trail] == ["document.uploaded", "document.content_read"]
+    # Revision 2 (R19): the list, the single read and the content read are each audited.
+    assert [e["action"] for e in trail] == [
+        "document.uploaded",
+        "document.list_read",
+        "document.read",
+        "document.content_read",
+    ]
 
 
 async def test_documents_are_scoped_by_the_referrals_team(api: Api) -> None:

@@ -80,7 +80,9 @@ async def test_r6_draft_submit_approve_by_a_team_manager(api: Api) -> None:
     again = await manager.post(f"{url}/decision", json={"outcome": "rejected", "reason": "No"})
     assert_problem(again, 409, "invalid_transition", "R6")
     events = await api.as_("admin").get("/v1/audit", params={"subject_id": request["id"]})
-    assert [e["action"] for e in events.json()["items"]] == [
+    # Revision 2 (R19): reads are audited too; this pins the changes.
+    changes = [e["action"] for e in events.json()["items"] if not e["action"].endswith("read")]
+    assert changes == [
         "funding_request.created",
         "funding_request.updated",
         "funding_request.submitted",

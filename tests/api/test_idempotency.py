@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
+from app.idempotency import IdempotencyStore, StoredResponse, mark_done, request_fingerprint
+from app.models import IdempotencyRecord
 from tests.support import Api, assert_problem, person_body, unique_team
 
 
@@ -83,3 +87,60 @@ async def test_upload_retry_with_the_same_key_replays_despite_a_new_boundary(api
     other = await me.post(url, files=files, data={"kind": "risk_assessment"}, headers=key)
     assert_problem(other, 422, "idempotency_key_reused")
     assert len((await me.get(url)).json()["items"]) == 1
+
+
+async def test_a_key_whose_lease_ran_out_is_taken_over_and_only_one_claim_can_store(
+    api: Api,
+) -> None:
+    """A process killed mid-request leaves its claim in flight; once the lease has run out a
+    retry takes it over, and the first claim can no longer store its answer (so its
+    change, if it ever commits, is rolled back: no double effect)."""
+    store = IdempotencyStore(api.app.state.sessionmaker, timedelta(hours=1), lease=timedelta(0))
+    sub, key = f"user-{uuid.uuid4().hex[:8]}", f"k-{uuid.uuid4()}"
+    first = await store.claim(sub, key, "f" * 64)
+    taken = await store.claim(sub, key, "f" * 64)
+    assert (first.outcome, taken.outcome) == ("new", "new")
+    assert first.owner and taken.owner and first.owner != taken.owner
+    response = StoredResponse(201, [("content-type", "application/json")], b"{}")
+    async with api.app.state.sessionmaker() as session, session.begin():
+        assert await mark_done(session, sub, key, first.owner, response) is False
+        assert await mark_done(session, sub, key, taken.owner, response) is True
+    replay = await store.claim(sub, key, "f" * 64)
+    assert replay.outcome == "replay" and replay.response == response
+
+
+async def test_a_key_still_within_its_lease_is_in_use(api: Api) -> None:
+    store = IdempotencyStore(api.app.state.sessionmaker, timedelta(hours=1))
+    sub, key = f"user-{uuid.uuid4().hex[:8]}", f"k-{uuid.uuid4()}"
+    assert (await store.claim(sub, key, "f" * 64)).outcome == "new"
+    assert (await store.claim(sub, key, "f" * 64)).outcome == "in_use"
+
+
+async def test_a_stale_in_flight_key_lets_the_retry_run(api: Api) -> None:
+    """A key left in flight by a crash (its lease long gone) never answers 409: the retry
+    runs the request and its answer replays from then on."""
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    body = json.dumps(person_body(team)).encode()
+    key = f"k-{uuid.uuid4()}"
+    headers = {"Idempotency-Key": key, "content-type": "application/json"}
+    fingerprint = request_fingerprint("POST", "/v1/people", b"", "application/json", body)
+    async with api.app.state.sessionmaker() as session, session.begin():
+        session.add(
+            IdempotencyRecord(
+                principal_sub=me.sub,
+                key=key,
+                fingerprint=fingerprint,
+                state="in_flight",
+                owner="dead" * 8,
+                locked_until=datetime.now(UTC) - timedelta(seconds=1),
+                created_at=datetime.now(UTC) - timedelta(minutes=1),
+            )
+        )
+    retry = await me.post("/v1/people", content=body, headers=headers)
+    assert retry.status_code == 201, retry.text
+    assert "idempotent-replayed" not in retry.headers
+    again = await me.post("/v1/people", content=body, headers=headers)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == retry.json()["id"]
+    assert len((await me.get("/v1/people", params={"team": team})).json()["items"]) == 1

@@ -25,7 +25,8 @@ from tests.support import Api, assert_problem, make_person, make_provider, uniqu
 async def audit_actions(api: Api, subject_id: str) -> list[str]:
     response = await api.as_("admin").get("/v1/audit", params={"subject_id": subject_id})
     assert response.status_code == 200, response.text
-    return [item["action"] for item in response.json()["items"]]
+    # Revision 2 (R19): reads are audited too; these tests pin the changes.
+    return [i["action"] for i in response.json()["items"] if not i["action"].endswith("read")]
 
 
 async def test_r5_match_lifecycle_holds_the_vacancy_and_matches_the_referral(api: Api) -> None:

@@ -196,7 +196,8 @@ async def test_r15_record_schedules_next_clamped_and_sends_to_participants(api: 
         await reviewer.post(f"{url}/record", json=body), 409, "invalid_transition", "R15"
     )
     audit = await api.as_("admin").get("/v1/audit", params={"subject_id": cla["id"]})
-    assert [e["action"] for e in audit.json()["items"]] == ["review.scheduled", "review.held"]
+    changes = [e["action"] for e in audit.json()["items"] if not e["action"].endswith("read")]
+    assert changes == ["review.scheduled", "review.held"]  # and, since revision 2, the reads
 
 
 async def test_r12_next_review_earlier_allowed_never_later(api: Api) -> None:

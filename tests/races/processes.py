@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +31,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(backend: Backend, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    backend: Backend, port: int, log: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     assert backend.schema is not None
     env = {
         **os.environ,
@@ -37,6 +42,7 @@ def _start(backend: Backend, port: int, log: Path) -> subprocess.Popen[bytes]:
         "PLACEMENTS_JWT_SECRET": SECRET,
         "PLACEMENTS_FILES_DIR": str(backend.files_dir),
         "PLACEMENTS_LOG_LEVEL": "warning",
+        **(extra_env or {}),
     }
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -83,9 +89,38 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=10)
 
 
+@dataclass
+class ApiProcess:
+    """One API process: its base URL, and a way to kill it as a crash would (SIGKILL)."""
+
+    base: str
+    proc: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+@asynccontextmanager
+async def api_process(
+    backend: Backend, tmp_path: Path, name: str, env: dict[str, str] | None = None
+) -> AsyncIterator[ApiProcess]:
+    """Start one API process (with `env` over the usual settings); always stop it."""
+    port = _free_port()
+    log = tmp_path / f"api-{name}.log"
+    proc = _start(backend, port, log, env)
+    try:
+        handle = ApiProcess(f"http://127.0.0.1:{port}", proc)
+        await _wait_ready(handle.base, proc, log)
+        yield handle
+    finally:
+        _stop(proc)
+
+
 @asynccontextmanager
 async def api_processes(
-    backend: Backend, tmp_path: Path, count: int = 2
+    backend: Backend, tmp_path: Path, count: int = 2, env: dict[str, str] | None = None
 ) -> AsyncIterator[list[str]]:
     """Start `count` API processes on `backend`; yield their base URLs; always stop them."""
     procs: list[subprocess.Popen[bytes]] = []
@@ -93,7 +128,7 @@ async def api_processes(
         bases = []
         for i in range(count):
             port = _free_port()
-            procs.append(_start(backend, port, tmp_path / f"api-{i}.log"))
+            procs.append(_start(backend, port, tmp_path / f"api-{i}.log", env))
             bases.append(f"http://127.0.0.1:{port}")
         for i, (base, proc) in enumerate(zip(bases, procs, strict=True)):
             await _wait_ready(base, proc, tmp_path / f"api-{i}.log")
@@ -101,3 +136,26 @@ async def api_processes(
     finally:
         for proc in procs:
             _stop(proc)
+
+
+async def pg_connect(backend: Backend) -> Any:
+    """A plain asyncpg connection to the backend's schema (to hold locks, read rows)."""
+    import asyncpg
+
+    assert backend.schema is not None
+    conn = await asyncpg.connect(backend.url.replace("+asyncpg", ""), timeout=10)
+    await conn.execute(f'SET search_path TO "{backend.schema}"')
+    return conn
+
+
+async def wait_for_key(conn: Any, sub: str, key: str, timeout: float = 15.0) -> None:
+    """Until the Idempotency-Key is claimed (in flight), bounded in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = await conn.fetchval(
+            "SELECT state FROM idempotency_keys WHERE principal_sub = $1 AND key = $2", sub, key
+        )
+        if state == "in_flight":
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail(f"key {key} never claimed in {timeout}s")
