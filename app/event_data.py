@@ -114,6 +114,19 @@ def _is_date(value: Any) -> bool:
     return True
 
 
+RULE = re.compile(r"^R[0-9]{1,2}[a-z]?$")
+
+
+def allowed_part(key: str, value: Any) -> bool:
+    """A part of a subject or assignee: its type (a code), id (a UUID), or a user or team
+    (a staff id or team name)."""
+    if key == "id":
+        return _is_uuid(value)
+    if key == "type":
+        return isinstance(value, str) and CODE.match(value) is not None
+    return isinstance(value, str) and SUB.match(value) is not None
+
+
 def allowed(key: str, value: Any) -> bool:
     """Whether one `key: value` fits the thin shape."""
     if not FIELD.match(key) or key in PERSONAL:
@@ -126,6 +139,14 @@ def allowed(key: str, value: Any) -> bool:
         return isinstance(value, list) and all(_is_uuid(v) for v in value)
     if key == "changed":
         return isinstance(value, list) and all(isinstance(v, str) and FIELD.match(v) for v in value)
+    if key == "rule":
+        return isinstance(value, str) and RULE.match(value) is not None
+    if key in ("subject", "assignee", "from_assignee", "to_assignee"):
+        # {"type", "id"} of a subject, or {"user"} / {"team"} of an assignee: ids and codes.
+        return isinstance(value, dict) and all(
+            (k in ("type", "id", "user", "team")) and (v is None or allowed_part(k, v))
+            for k, v in value.items()
+        )
     if key in CODE_KEYS or key.endswith("_status"):
         values = value if isinstance(value, list) else [value]
         return all(isinstance(v, str) and CODE.match(v) for v in values)

@@ -43,7 +43,10 @@ from app.models import (
     Placement,
     Provider,
     Referral,
+    ReferralFollowUp,
     Review,
+    ReviewAction,
+    ReviewParticipant,
     Supervision,
     SupportRequest,
     Vacancy,
@@ -76,7 +79,8 @@ PERSON_SCOPED_SUBJECTS = frozenset(PERSON_SCOPED.values())
 # Tables whose rows say nothing about a person on their own: the register of providers
 # and panels, the machinery (audit, counters, keys, webhooks, work items: a work item's
 # title names its step, not the person), and parts read only with their parent (an
-# external id with its person, a booking's documents and actions with the booking).
+# external id with its person, a booking's documents and actions with the booking, a
+# referral's follow-ups with the referral, a review's actions and participants with it).
 # Events are audited by their subject (below).
 NOT_PERSON_SCOPED: frozenset[type[SQLModel]] = frozenset(
     {
@@ -88,6 +92,9 @@ NOT_PERSON_SCOPED: frozenset[type[SQLModel]] = frozenset(
         Panel,
         PanelAction,
         PanelBookingDocument,
+        ReferralFollowUp,
+        ReviewAction,
+        ReviewParticipant,
         Provider,
         Vacancy,
         Webhook,

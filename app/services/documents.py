@@ -237,7 +237,8 @@ async def assure(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
             data={
                 "document_id": str(document.id),
                 "kind": document.kind,
-                "owner": {"type": document.owner_type, "id": str(document.owner_id)},
+                "owner_type": document.owner_type,
+                "owner_id": str(document.owner_id),
                 "changed": ["assured_at", "assured_by"],
             },
             team=document.scope_team,

@@ -383,8 +383,8 @@ async def record(
                 "from": before,
                 "to": review.status,
                 "next_review_id": str(review.next_review_id) if review.next_review_id else None,
-                "actions": [str(a.id) for a in read.actions],
-                "participants": [str(x.id) for x in read.participants],
+                "action_ids": [str(a.id) for a in read.actions],
+                "participant_ids": [str(x.id) for x in read.participants],
             },
             team=review.team,
         )

@@ -67,7 +67,7 @@ async def full_history(api: Api, team: str) -> dict[str, Any]:
         json={
             "description": "No contact with the birth father.",
             "emergency": False,
-            "agreed_with_placing_authority": True,
+            "agreed_with": "Placing authority duty manager",
         },
     )
     assert restriction.status_code == 201, restriction.text

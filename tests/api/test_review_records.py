@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from tests.api.test_reviews import placed, record_body, reviews_of
 from tests.pathway import (
     accepted_match,
+    admission_documents,
     approved_funding,
     make_referral,
     officer,
@@ -38,8 +39,9 @@ async def test_r12_cla_series_follows_the_child_across_a_move(api: Api) -> None:
     assert ended.status_code == 200, ended.text
     referral = await make_referral(api, team, person_id=first["person_id"], service="residential")
     provider, vacancy = await provider_with_vacancy(api, service="residential")
-    await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
-    await approved_funding(api, referral["id"])
+    match = await accepted_match(api, referral["id"], provider["id"], vacancy["id"])
+    await approved_funding(api, referral["id"], match["id"])
+    await admission_documents(api, team, referral["id"])  # R21: a residential home's
     moved = await officer(api).post(
         "/v1/placements",
         json={
