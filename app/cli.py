@@ -1,9 +1,11 @@
-"""The `placements` command: development tokens, migrations, serving."""
+"""The `placements` command: development tokens, migrations, serving, the worker."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -96,6 +98,9 @@ def serve(
     from app.settings import get_settings
 
     get_settings()  # a bad variable stops here with a clear message
+    # On SIGTERM uvicorn stops accepting, lets in-flight requests finish, runs the shutdown,
+    # then raises the signal again with this handler back in place: exit 0, not 143.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "app.main:app",
         host=host,
@@ -107,5 +112,21 @@ def serve(
     )
 
 
+@cli.command()
+def worker() -> None:
+    """Run the background work (webhook deliveries) without serving HTTP. Pair it with API
+    processes started with PLACEMENTS_WEBHOOKS_DISPATCH=false; SIGTERM stops it cleanly."""
+    import asyncio
+
+    from app.settings import get_settings
+    from app.worker import run
+
+    asyncio.run(run(get_settings()))
+
+
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

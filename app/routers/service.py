@@ -18,10 +18,12 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """The database is reachable and migrated."""
-    ok = await request.app.state.database_ready()
+    """The database is reachable and migrated to this code's head (503 naming the part
+    that is not: `database` "unavailable", or `migrations` "behind" or "unknown")."""
+    parts = await request.app.state.readiness()
+    ok = parts == {"database": "ok", "migrations": "head"}
     return JSONResponse(
-        {"status": "ready" if ok else "unavailable"}, status_code=200 if ok else 503
+        {"status": "ready" if ok else "unavailable", **parts}, status_code=200 if ok else 503
     )
 
 
