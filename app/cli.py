@@ -90,7 +90,9 @@ def migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port (PORT).")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, envvar="WEB_CONCURRENCY", help="Worker processes.")
+    ] = 1,
 ) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
