@@ -24,11 +24,21 @@ else
 $(error INSTALLER must be uv or pip, not $(INSTALLER))
 endif
 
+# With uv the venv needs no pip of its own (ensurepip is the slowest step of a fresh
+# set-up): uv is put in with the interpreter's pip, or with the venv's own pip when the
+# interpreter has none.
+ifeq ($(INSTALLER),pip)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+else
+$(BIN)/python:
+	$(PYTHON) -m venv --without-pip $(VENV)
+endif
 
+PIP_QUIET := -q --disable-pip-version-check
 $(BIN)/uv: | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(PYTHON) -m pip $(PIP_QUIET) --python $(BIN)/python install uv==$(UV_VERSION) 2> /dev/null \
+	  || { $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip install $(PIP_QUIET) uv==$(UV_VERSION); }
 
 $(VENV)/.runtime: pyproject.toml requirements.lock | $(INSTALL_TOOL)
 	$(INSTALL) --require-hashes -r requirements.lock
