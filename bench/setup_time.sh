@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Time a newcomer's first `make run` on a fresh clone: from `git clone` to /healthz answering.
-# Usage: bench/setup_time.sh [make-args...]   (e.g. bench/setup_time.sh INSTALLER=pip)
+# Usage: [REF=<commit>] bench/setup_time.sh [make-args...]   (e.g. INSTALLER=pip)
+# REF measures an older commit of this branch (e.g. the one before uv) the same way.
 # Also times `make install-dev` (the install part of `make test`) in the same clone afterwards.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,6 +13,7 @@ trap cleanup EXIT
 start=$(date +%s.%N)
 git clone -q --branch "$branch" "$repo" "$tmp/clone"
 cd "$tmp/clone"
+[ -n "${REF:-}" ] && git checkout -q "$REF"
 set -m
 PORT="$port" make run "$@" > "$tmp/run.log" 2>&1 &
 pid=$!
