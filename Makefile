@@ -6,19 +6,56 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint openapi install install-dev bench clean vendor-docs
+.PHONY: run test lint lock openapi install install-dev browser bench clean vendor-docs
 
+# Dependencies come from the locks (the whole tree pinned, with hashes; `make lock` makes
+# them from pyproject.toml). They are installed with uv, itself pinned and bootstrapped
+# into the venv with pip; `make run INSTALLER=pip` (or `make test INSTALLER=pip`) uses
+# plain pip instead, from the same locks.
+INSTALLER ?= uv
+UV_VERSION := 0.13.8
+ifeq ($(INSTALLER),pip)
+INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check
+INSTALL_TOOL := $(BIN)/python
+else ifeq ($(INSTALLER),uv)
+INSTALL := $(BIN)/uv pip install -q --python $(BIN)/python
+INSTALL_TOOL := $(BIN)/uv
+else
+$(error INSTALLER must be uv or pip, not $(INSTALLER))
+endif
+
+# With uv the venv needs no pip of its own (ensurepip is the slowest step of a fresh
+# set-up): uv is put in with the interpreter's pip, or with the venv's own pip when the
+# interpreter has none.
+ifeq ($(INSTALLER),pip)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+else
+$(BIN)/python:
+	$(PYTHON) -m venv --without-pip $(VENV)
+endif
 
-$(VENV)/.runtime: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install -q -c constraints.txt -e .
+PIP_QUIET := -q --disable-pip-version-check
+$(BIN)/uv: | $(BIN)/python
+	$(PYTHON) -m pip $(PIP_QUIET) --python $(BIN)/python install uv==$(UV_VERSION) 2> /dev/null \
+	  || { $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip install $(PIP_QUIET) uv==$(UV_VERSION); }
+
+$(VENV)/.runtime: pyproject.toml requirements.lock | $(INSTALL_TOOL)
+	$(INSTALL) --require-hashes -r requirements.lock
+	$(INSTALL) --no-deps -e .
 	@touch $@
 
-$(VENV)/.dev: pyproject.toml constraints.txt $(VENV)/.runtime
-	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
+$(VENV)/.dev: pyproject.toml requirements-dev.lock $(VENV)/.runtime
+	$(INSTALL) --require-hashes -r requirements-dev.lock
 	@touch $@
+
+## lock: re-pin requirements.lock and requirements-dev.lock from pyproject.toml (keeps
+## every pin it can; `make lock UPGRADE=1` moves everything to the newest allowed)
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes -q --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: $(BIN)/uv
+	$(COMPILE) -o requirements.lock
+	$(COMPILE) --extra dev -o requirements-dev.lock
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
@@ -37,16 +74,30 @@ run: install
 	@export PLACEMENTS_JWT_SECRET="$${PLACEMENTS_JWT_SECRET:-$$(cat .dev-secret)}"; \
 	  $(BIN)/placements migrate && exec $(BIN)/placements serve --host 127.0.0.1 --port $(PORT)
 
-## test: the whole suite, on SQLite and PostgreSQL
-test: install-dev
+# The docs browser test (tests/process/test_docs_browser.py) needs Debian's chromium:
+# installed here when missing and this user may (root, apt-get); otherwise it skips.
+browser:
+	@command -v chromium > /dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then \
+	    echo "Installing chromium (Debian) for the docs browser test..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium; } > /dev/null \
+	      || echo "chromium could not be installed: the docs browser test will say why"; \
+	  else \
+	    echo "chromium is missing and this user cannot apt-get it: the docs browser test skips"; \
+	  fi; }
+
+## test: the whole suite, on SQLite and PostgreSQL, and the docs in headless Chromium
+test: install-dev browser
 	$(BIN)/pytest -q -p no:cacheprovider
 
-## lint: ruff, mypy (domain), import contracts, and the contract with Spectral
+## lint: ruff, mypy, import contracts, the Dockerfile (hadolint), the contract (Spectral)
 lint: install-dev node_modules/.installed
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 	npx --no-install spectral lint --fail-severity=warn --ruleset openapi/.spectral.yaml openapi/openapi.json
 
 ## openapi: regenerate the committed contract from the app

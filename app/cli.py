@@ -1,9 +1,11 @@
-"""The `placements` command: development tokens, migrations, serving."""
+"""The `placements` command: development tokens, migrations, serving, the worker."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -88,7 +90,9 @@ def migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port (PORT).")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, envvar="WEB_CONCURRENCY", help="Worker processes.")
+    ] = 1,
 ) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
@@ -96,6 +100,9 @@ def serve(
     from app.settings import get_settings
 
     get_settings()  # a bad variable stops here with a clear message
+    # On SIGTERM uvicorn stops accepting, lets in-flight requests finish, runs the shutdown,
+    # then raises the signal again with this handler back in place: exit 0, not 143.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "app.main:app",
         host=host,
@@ -117,39 +124,19 @@ def worker(
 ) -> None:
     """Run the worker on its own: overdue alerts (work_item.overdue, R18) and webhook
     deliveries, the loop `placements serve` also runs in-process unless
-    PLACEMENTS_WEBHOOKS_DISPATCH=false. Safe to run several at once."""
+    PLACEMENTS_WEBHOOKS_DISPATCH=false. Safe to run several at once; SIGTERM stops it
+    cleanly after the pass in progress."""
     import asyncio
-    import contextlib
 
-    import httpx
-
-    from app.db import make_engine, make_sessionmaker
-    from app.logging import configure_logging
-    from app.services.webhook_dispatch import Dispatcher, run_forever
     from app.settings import get_settings
+    from app.worker import run
 
-    settings = get_settings()
-    configure_logging(settings.log_level)
-
-    async def go() -> None:
-        engine = make_engine(settings.database_url, schema=settings.database_schema)
-        try:
-            async with httpx.AsyncClient() as client:
-                dispatcher = Dispatcher(make_sessionmaker(engine), client)
-                if once:
-                    result = await dispatcher.run_once()
-                    typer.echo(
-                        f"overdue alerts {result.overdue}, deliveries enqueued "
-                        f"{result.enqueued}, attempted {result.attempted}"
-                    )
-                else:
-                    await run_forever(dispatcher, interval or settings.webhooks_poll_seconds)
-        finally:
-            await engine.dispose()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(go())
+    asyncio.run(run(get_settings(), once=once, interval=interval))
 
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

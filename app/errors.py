@@ -27,12 +27,19 @@ from app.problems import (
 log = structlog.get_logger("placements.errors")
 
 
-def problem_response(request: Request, problem: Problem) -> JSONResponse:
+def request_id_of(request: Request) -> str | None:
+    value = getattr(request.state, "request_id", None)
+    return value if isinstance(value, str) else None
+
+
+def problem_response(
+    request: Request, problem: Problem, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
-        problem.body(),
+        problem.body(request_id=request_id_of(request)),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=problem.headers or None,
+        headers={**problem.headers, **(headers or {})} or None,
     )
 
 
@@ -125,5 +132,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
-        return problem_response(request, Problem("An internal error occurred."))
+        # Starlette runs this handler outside the middleware (whose binding is gone by now),
+        # so the id is bound again for the log line and sent as X-Request-ID here.
+        request_id = request_id_of(request)
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+        return problem_response(
+            request,
+            Problem("An internal error occurred."),
+            {"X-Request-ID": request_id} if request_id else None,
+        )

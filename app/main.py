@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from app import errors
 from app.auth import Authenticator
@@ -27,6 +28,7 @@ from app.hardening import EdgeMiddleware, quiet_server
 from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
+from app.migrate import migration_state
 from app.routers import (
     audit,
     case_notes,
@@ -155,15 +157,21 @@ def create_app(
     app.state.storage = LocalStorage(Path(settings.files_dir))
     app.state.clock = clock
 
-    async def database_ready() -> bool:
+    async def readiness() -> dict[str, str]:
+        """What /readyz reports: the database reachable, and migrated to this code's head."""
         try:
             async with engine.connect() as conn:
-                await conn.execute(text("SELECT value FROM event_counter WHERE id = 1"))
-            return True
-        except Exception:
-            return False
+                await conn.execute(text("SELECT 1"))
+                try:
+                    rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                    applied = {str(row[0]) for row in rows}
+                except DBAPIError:
+                    applied = set()  # never migrated
+        except Exception:  # noqa: BLE001 - any failure to connect means not ready
+            return {"database": "unavailable", "migrations": "unknown"}
+        return {"database": "ok", "migrations": migration_state(applied)}
 
-    app.state.database_ready = database_ready
+    app.state.readiness = readiness
 
     errors.install(app)
     for router in ROUTERS:

@@ -43,6 +43,10 @@ REQUESTS = Counter("placements_http_requests_total", "HTTP requests", ["method",
 LATENCY = Histogram("placements_http_request_seconds", "HTTP request latency", ["method", "route"])
 
 # Multipart document uploads; every other body is JSON.
+# A client's X-Request-ID is kept only when it is a plain token; anything else (too long,
+# spaces, quotes, control characters) could forge or break log lines, so a new id is made.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
 UPLOAD_PATH = re.compile(r"^/v1/(referrals|support-requests|placements)/[^/]+/documents/?$")
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -80,15 +84,17 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = (
-            given if given and len(given) <= 100 and given.isprintable() else uuid.uuid4().hex
-        )
+        request_id = given if given and REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        # Every log line of this request, and every problem body, carries the id.
+        bound = structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
+        response_started = {"value": False}
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
+                response_started["value"] = True
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
                 extra = [(b"x-request-id", request_id.encode())]
@@ -103,6 +109,13 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            # Answered here, inside the request's binding, so the error log line carries
+            # the request id and the server adds no second traceback without it.
+            log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+            if response_started["value"]:
+                raise
+            await send_problem(send_wrapper, Problem("An internal error occurred."))
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -116,8 +129,8 @@ class RequestContextMiddleware:
                 route=template,
                 status=status_holder["status"],
                 duration_ms=round(elapsed * 1000, 2),
-                request_id=request_id,
             )
+            structlog.contextvars.reset_contextvars(**bound)
 
 
 class BodyGuardMiddleware:

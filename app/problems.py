@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import DomainError
@@ -42,7 +43,8 @@ class Problem(Exception):
         if headers:
             self.headers = {**type(self).headers, **headers}
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
+    def body(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+        """The RFC 9457 body; `request_id` defaults to the id bound for the current request."""
         out: dict[str, Any] = {
             "type": TYPE_PREFIX + self.code,
             "title": self.title,
@@ -50,6 +52,9 @@ class Problem(Exception):
             "detail": self.detail,
             "code": self.code,
         }
+        request_id = request_id or current_request_id()
+        if request_id:
+            out["request_id"] = request_id
         if instance:
             out["instance"] = instance
         if self.rule:
@@ -58,6 +63,12 @@ class Problem(Exception):
             out["errors"] = self.errors
         out.update(self.extra)
         return out
+
+
+def current_request_id() -> str | None:
+    """The request id RequestContextMiddleware bound into structlog's context, if any."""
+    value = structlog.contextvars.get_contextvars().get("request_id")
+    return value if isinstance(value, str) else None
 
 
 class BadRequest(Problem):
@@ -145,6 +156,9 @@ class ProblemBody(BaseModel):
     code: str = Field(description="Stable snake_case error code.")
     rule: str | None = Field(default=None, description="The DOMAIN.md rule broken, e.g. R9.")
     instance: str | None = None
+    request_id: str | None = Field(
+        default=None, description="The request's id, as in its X-Request-ID response header."
+    )
     errors: list[dict[str, Any]] | None = Field(
         default=None, description="For 422: [{loc, msg}] per invalid input."
     )

@@ -109,7 +109,10 @@ class Recorder:
                 header != "Content-Type" or response.status_code >= 400
             ):
                 out.append(f"{header}: {response.headers[header]}")
-        out += ["", json.dumps(response.json(), indent=2)]
+        shown = response.json()
+        if isinstance(shown, dict) and "request_id" in shown:
+            shown["request_id"] = "<request id, as in X-Request-ID>"  # new on every run
+        out += ["", json.dumps(shown, indent=2)]
         self.parts.append(
             "```http\n" + "\n".join(lines) + "\n```\n\n```http\n" + "\n".join(out) + "\n```\n"
         )

@@ -81,6 +81,9 @@ def assert_problem(
     assert body["code"] == code, body
     assert body["type"].endswith(code)
     assert body["title"] and body["detail"]
+    # Every problem names its request, as the X-Request-ID header does.
+    assert body.get("request_id") == response.headers.get("x-request-id"), body
+    assert body["request_id"], body
     if rule is not None:
         assert body.get("rule") == rule, body
     return body

@@ -29,9 +29,11 @@ async def healthz() -> Health:
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
-    """The database is reachable and migrated."""
-    ok = await request.app.state.database_ready()
-    body = Readiness(status="ready" if ok else "unavailable")
+    """The database is reachable and migrated to this code's head (503 naming the part
+    that is not: `database` "unavailable", or `migrations` "behind" or "unknown")."""
+    parts = await request.app.state.readiness()
+    ok = parts == {"database": "ok", "migrations": "head"}
+    body = Readiness(status="ready" if ok else "unavailable", **parts)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
 

@@ -17,3 +17,5 @@ class Readiness(BaseModel):
     """`/readyz`: the database is reachable and migrated (`ready`), or not (503)."""
 
     status: Literal["ready", "unavailable"]
+    database: Literal["ok", "unavailable"]
+    migrations: Literal["head", "behind", "unknown"] | None = None

@@ -1,0 +1,97 @@
+"""/docs (Swagger UI) and /redoc open in headless Chromium from a real server and list
+every operation of the contract; screenshots are saved under docs/screenshots/.
+
+Chromium is Debian's `chromium`, which `make test` installs when missing and it may. Where
+it is missing the test skips, saying why; under CI=true it fails instead when this machine
+could have installed it (root with apt-get).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.serving import ROOT, Served, served
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    installable = os.geteuid() == 0 and shutil.which("apt-get") is not None
+    message = "chromium is not installed (`make test` installs it with apt-get as root)"
+    if IN_CI and installable:
+        pytest.fail(f"{message}; under CI=true this machine could have installed it")
+    pytest.skip(f"{message}: the docs browser test needs it")
+
+
+def _browse(chromium: str, profile: Path, url: str, *args: str) -> str:
+    command = [
+        chromium,
+        "--headless",
+        "--no-sandbox",  # root in a container has no user namespaces for the sandbox
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=8000",  # let the page's scripts fetch and render the contract
+        *args,
+        url,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _operations() -> list[tuple[str, str]]:
+    contract = json.loads((ROOT / "openapi" / "openapi.json").read_text())
+    return [
+        (operation["tags"][0], operation["operationId"])
+        for item in contract["paths"].values()
+        for operation in item.values()
+    ]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with served(tmp_path_factory.mktemp("docs-browser")) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("page", "anchor"),
+    [
+        # Swagger UI: <div id="operations-{tag}-{operationId}" class="opblock ...">
+        ("docs", "operations-{tag}-{op}"),
+        # Redoc: <div id="tag/{tag}/operation/{operationId}">
+        ("redoc", "tag/{tag}/operation/{op}"),
+    ],
+)
+def test_the_docs_page_lists_every_operation_in_a_browser(
+    server: Served, tmp_path: Path, page: str, anchor: str
+) -> None:
+    chromium = _chromium()
+    operations = _operations()
+    assert len(operations) > 50
+    url = f"{server.base}/{page}"
+    dom = _browse(chromium, tmp_path / "profile", url, "--dump-dom")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{page}.png"
+    _browse(chromium, tmp_path / "profile", url, f"--screenshot={shot}", "--window-size=1280,1600")
+    ids = set(re.findall(r'id="([^"]+)"', dom))
+    missing = [op for tag, op in operations if anchor.format(tag=tag, op=op) not in ids]
+    assert not missing, f"{page} does not list {len(missing)} operations: {missing[:10]}"
+    assert "Placements API" in dom
+    assert shot.stat().st_size > 10_000  # a rendered page, not a blank one
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
