@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -23,7 +23,7 @@ async def list_people(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     team: Annotated[str | None, Query(max_length=100)] = None,
     cohort: Cohort | None = None,
     external_id: Annotated[

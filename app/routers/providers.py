@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -30,7 +30,7 @@ async def list_providers(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     service_: Annotated[Service | None, Query(alias="service")] = None,
     team: Annotated[str | None, Query(max_length=100)] = None,
     on_emergency_rota: bool | None = None,
@@ -85,7 +85,7 @@ async def list_vacancies(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     status: Literal["open", "held", "filled"] | None = None,
 ) -> Page[VacancyRead]:
     """A provider's vacancies, optionally by status (open, held, filled)."""

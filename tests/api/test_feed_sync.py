@@ -74,3 +74,69 @@ async def test_feed_filters_type_prefix_and_subject(api: Api) -> None:
     assert_problem(
         await admin.get("/v1/events", params={"subject_id": "nope"}), 422, "validation_error"
     )
+
+
+async def test_updated_since_on_people(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    old = await make_person(api, team)
+    new = await make_person(api, team)
+    since = new["updated_at"]
+    listed = await me.get("/v1/people", params={"team": team, "updated_since": since})
+    assert listed.status_code == 200, listed.text
+    assert [p["id"] for p in listed.json()["items"]] == [new["id"]]
+    patched = await me.patch(f"/v1/people/{old['id']}", json={"given_name": "Sam"})
+    assert patched.status_code == 200
+    since = patched.json()["updated_at"]
+    listed = await me.get("/v1/people", params={"team": team, "updated_since": since})
+    assert [p["id"] for p in listed.json()["items"]] == [old["id"]]
+    # any offset is accepted and compared as the same instant
+    plus_one = "2000-01-01T01:00:00+01:00"
+    listed = await me.get("/v1/people", params={"team": team, "updated_since": plus_one})
+    assert {p["id"] for p in listed.json()["items"]} == {old["id"], new["id"]}
+    for bad in [
+        "2026-01-31",
+        "2026-01-31T09:00:00",
+        "yesterday",
+        "1700000000",
+        "2026-13-01T00:00:00Z",
+    ]:
+        body = assert_problem(
+            await me.get("/v1/people", params={"updated_since": bad}), 422, "validation_error"
+        )
+        assert "updated_since" in str(body), body
+
+
+async def test_updated_since_on_every_list_of_changing_records(api: Api) -> None:
+    """Each list declaring `updated_since` applies it: a time to come lists nothing."""
+    spec = api.app.openapi()
+    admin = api.as_("admin")
+    await make_person(api, unique_team())
+    checked = []
+    for path, ops in spec["paths"].items():
+        get = ops.get("get")
+        if get is None or "{" in path:
+            continue
+        names = {p["name"] for p in get.get("parameters", [])}
+        if "updated_since" not in names:
+            continue
+        future = await admin.get(path, params={"updated_since": "2999-01-01T00:00:00Z"})
+        assert future.status_code == 200, (path, future.text)
+        assert future.json()["items"] == [], path
+        assert_problem(
+            await admin.get(path, params={"updated_since": "2026-01-01"}), 422, "validation_error"
+        )
+        checked.append(path)
+    expected = {
+        "/v1/people",
+        "/v1/providers",
+        "/v1/referrals",
+        "/v1/placements",
+        "/v1/panels",
+        "/v1/panel-bookings",
+        "/v1/reviews",
+        "/v1/funding-requests",
+    }
+    assert expected <= set(checked), checked
+    for path in ["/v1/events", "/v1/audit"]:
+        assert path not in checked
