@@ -6,7 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+
+from app.domain.identifiers import is_valid_nhs_number
 
 from app.schemas.common import BoundedDate, Cohort, Input, Output, Patch, Team, Text
 
@@ -16,7 +18,20 @@ System = Annotated[
 ExternalIdValue = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
 ]
-NhsNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
+
+
+def _nhs_number(value: str) -> str:
+    if not is_valid_nhs_number(value):
+        raise ValueError("not a valid NHS number: its modulus 11 check digit does not match")
+    return value
+
+
+NhsNumber = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{10}$"),
+    AfterValidator(_nhs_number),
+    Field(description="10 digits, the last the modulus 11 check digit", examples=["9434765919"]),
+]
 
 
 class PersonFields(Input):
