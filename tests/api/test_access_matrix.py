@@ -66,6 +66,10 @@ WRITES: dict[str, Op] = {
     "create_person": Op("people.create", lambda w: person_body(w.h.team)),
     "update_person": Op("people.update", lambda w: {}, scoped=True),
     "upsert_person_by_external_id": Op("people.upsert_external", _ext),
+    "upsert_people_by_external_id": Op(
+        "people.upsert_external",
+        lambda w: {"items": [{**person_body(w.h.team), "external_id": uuid.uuid4().hex}]},
+    ),
     "create_provider": Op(
         "providers.write",
         lambda w: {"name": "Matrix carer", "service": "foster_care", "team": "placements"},
