@@ -15,20 +15,45 @@ from app.permissions import ROLES
 
 cli = typer.Typer(help="The placements API command line.", no_args_is_help=True)
 
-DEV_SECRET_FILE = Path(".dev-secret")
+DEV_SECRET_NAME = ".dev-secret"
+# The checkout this package runs from (an editable install, as `make install` makes):
+# `make run` keeps the development secret at its root, next to the Makefile.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _project_root() -> Path | None:
+    return PROJECT_ROOT if (PROJECT_ROOT / "Makefile").is_file() else None
+
+
+def dev_secret_file() -> Path | None:
+    """Where the development secret is: `.dev-secret` in this directory or the nearest
+    parent that has one, else at the root of the checkout the package runs from."""
+    here = Path.cwd().resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / DEV_SECRET_NAME
+        if candidate.is_file():
+            return candidate
+    root = _project_root()
+    if root is not None and (root / DEV_SECRET_NAME).is_file():
+        return root / DEV_SECRET_NAME
+    return None
 
 
 def dev_secret(create: bool = False) -> str | None:
-    """PLACEMENTS_JWT_SECRET if set, else the git-ignored development secret file."""
+    """PLACEMENTS_JWT_SECRET if set, else the git-ignored development secret file (found
+    from any directory, as `make run` keeps it); `create` makes it at the checkout's root
+    (or here, outside a checkout)."""
     given = os.environ.get("PLACEMENTS_JWT_SECRET")
     if given:
         return given
-    if DEV_SECRET_FILE.is_file():
-        return DEV_SECRET_FILE.read_text().strip()
+    found = dev_secret_file()
+    if found is not None:
+        return found.read_text().strip()
     if create:
+        target = (_project_root() or Path.cwd()) / DEV_SECRET_NAME
         value = secrets.token_urlsafe(32)
-        DEV_SECRET_FILE.write_text(value + "\n")
-        DEV_SECRET_FILE.chmod(0o600)
+        target.write_text(value + "\n")
+        target.chmod(0o600)
         return value
     return None
 
@@ -55,7 +80,11 @@ def token(
         raise typer.BadParameter(f"unknown role {unknown[0]!r}; roles: {', '.join(sorted(ROLES))}")
     secret = dev_secret()
     if secret is None:
-        typer.echo("No secret: set PLACEMENTS_JWT_SECRET or run `make run` once.", err=True)
+        typer.echo(
+            "No secret: set PLACEMENTS_JWT_SECRET or run `make run` once (it keeps one in "
+            f"{DEV_SECRET_NAME} at the project's root).",
+            err=True,
+        )
         raise typer.Exit(1)
     typer.echo(
         mint_token(

@@ -8,7 +8,7 @@ from fastapi import Depends, Header, Request
 
 from app.auth import Principal, require_some_role
 from app.context import Context
-from app.pagination import PageParams, page_params
+from app.pagination import PageParams, changed_page_params, page_params
 
 
 async def current_principal(request: Request) -> Principal:
@@ -42,6 +42,8 @@ async def get_context(
 
 Ctx = Annotated[Context, Depends(get_context)]
 Paging = Annotated[PageParams, Depends(page_params)]
+# Lists of records that change: paging and `updated_since`.
+ChangedPaging = Annotated[PageParams, Depends(changed_page_params)]
 IfMatch = Annotated[
     str | None,
     Header(

@@ -7,8 +7,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query, Request, Response
@@ -55,6 +57,8 @@ def decode_cursor(cursor: str) -> Any:
 class PageParams:
     limit: int
     after: Any | None
+    # Lists of records that change: only rows with `updated_at` at or after this time.
+    updated_since: datetime | None = None
 
 
 def page_params(
@@ -66,6 +70,53 @@ def page_params(
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
+
+
+# RFC 3339 date-time: a full date, a time and an offset (`Z` or +hh:mm), nothing else.
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def parse_rfc3339(value: str, name: str = "updated_since") -> datetime:
+    """An aware datetime from an RFC 3339 string with its offset; 422 otherwise."""
+    if _RFC3339.match(value):
+        text = value.replace("z", "Z").replace("t", "T")
+        fraction = re.search(r"\.(\d+)", text)
+        if fraction and len(fraction.group(1)) > 6:  # Python keeps microseconds
+            text = text.replace(fraction.group(0), "." + fraction.group(1)[:6])
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValidationFailed(
+        f"{name} is an RFC 3339 date-time with its offset, e.g. 2026-01-31T09:00:00Z.",
+        errors=[{"loc": ["query", name], "msg": "expected an RFC 3339 date-time with offset"}],
+    )
+
+
+def changed_page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1-200.")] = (
+        DEFAULT_LIMIT
+    ),
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="RFC 3339 date-time with offset: only records changed at or after it.",
+            examples=["2026-01-31T09:00:00Z"],
+        ),
+    ] = None,
+) -> PageParams:
+    """`page_params` plus `updated_since`, for lists of records that change."""
+    return PageParams(
+        limit=limit,
+        after=decode_cursor(cursor) if cursor else None,
+        updated_since=parse_rfc3339(updated_since) if updated_since else None,
+    )
 
 
 def link_next(

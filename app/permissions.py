@@ -55,6 +55,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # for other teams' Mosaic ids through external_id_taken).
     "people.external_ids": _r("integration", "admin"),
     "providers.write": _r(*P, "admin"),
+    # External ids of providers, referrals and placements in a body; upserts by them.
+    "records.external_ids": _r("integration", "admin"),
+    "providers.upsert_external": _r("integration", "admin"),
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee
     "work.assign": _r("team_manager", "practice_supervisor", "placements_manager"),

@@ -7,6 +7,7 @@ from app.models.casework import CaseworkContact, CaseworkEpisode
 from app.models.contact_restrictions import ContactRestriction
 from app.models.documents import Document
 from app.models.events import Event, EventCounter
+from app.models.external_ids import RecordExternalId
 from app.models.funding import FundingRequest
 from app.models.idempotency import IdempotencyRecord
 from app.models.matching import Match
@@ -31,6 +32,7 @@ __all__ = [
     "Document",
     "Event",
     "EventCounter",
+    "RecordExternalId",
     "ExternalId",
     "FundingRequest",
     "IdempotencyRecord",

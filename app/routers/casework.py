@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import IMMUTABLE_ETAG, created, page, with_etag
@@ -27,7 +27,7 @@ async def list_casework_episodes(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     support_request_id: uuid.UUID | None = None,
     status: EpisodeStatus | None = None,
 ) -> Page[EpisodeRead]:

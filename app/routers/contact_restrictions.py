@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -27,7 +27,7 @@ async def list_contact_restrictions(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
 ) -> Page[ContactRestrictionRead]:
     """A placement's contact restrictions (R16), oldest first."""
     return page(request, response, await service.list_for_placement(ctx, placement_id, paging))

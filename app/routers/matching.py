@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -24,7 +24,7 @@ async def list_referral_matches(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     status: MatchStatus | None = None,
 ) -> Page[MatchRead]:
     """A referral's matches, oldest first, optionally by status (R5)."""

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -35,7 +35,7 @@ async def list_panels(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     kind: PanelKind | None = None,
     from_: Annotated[
         BoundedDate | None, Query(alias="from", description="Panels on or after this date.")
@@ -70,7 +70,7 @@ async def list_panel_bookings(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     referral_id: uuid.UUID | None = None,
     panel_id: uuid.UUID | None = None,
     status: BookingStatus | None = None,

@@ -7,12 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
 from app.schemas.common import Cohort
-from app.schemas.people import PersonCreate, PersonRead, PersonUpdate, PersonUpsert
+from app.schemas.people import (
+    PersonBatch,
+    PersonBatchResults,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    PersonUpsert,
+)
 from app.services import people as service
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
@@ -23,7 +30,7 @@ async def list_people(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     team: Annotated[str | None, Query(max_length=100)] = None,
     cohort: Cohort | None = None,
     external_id: Annotated[
@@ -84,3 +91,20 @@ async def upsert_person_by_external_id(
     if was_created:
         created(response, request, f"/v1/people/{person.id}")
     return with_etag(response, person)
+
+
+@router.post(
+    "/external/{system}",
+    responses=problem_responses(403, 413, 415),
+    summary="Batch upsert people by external id",
+)
+async def upsert_people_by_external_id(
+    ctx: Ctx,
+    body: PersonBatch,
+    system: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{0,49}$", examples=["mosaic"])],
+) -> PersonBatchResults:
+    """For an initial load or a sync (integration, admin): up to 500 people, each by its
+    `external_id` in `system`. The answer has one result per item, in order: `created`,
+    `updated`, `unchanged` or `invalid` with its `problem`. One bad item never stops the
+    others; the valid ones are stored together."""
+    return PersonBatchResults(items=await service.upsert_batch(ctx, system, body.items))

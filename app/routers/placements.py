@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
@@ -37,7 +37,7 @@ async def list_placements(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     person_id: uuid.UUID | None = None,
     status: PlacementStatus | None = None,
 ) -> Page[PlacementRead]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -16,6 +16,7 @@ from app.schemas.providers import (
     ProviderCreate,
     ProviderRead,
     ProviderUpdate,
+    ProviderUpsert,
     VacancyCreate,
     VacancyRead,
     VacancyUpdate,
@@ -30,13 +31,16 @@ async def list_providers(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     service_: Annotated[Service | None, Query(alias="service")] = None,
     team: Annotated[str | None, Query(max_length=100)] = None,
     on_emergency_rota: bool | None = None,
     external: bool | None = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    external_id: Annotated[
+        str | None, Query(max_length=260, description="system:value, e.g. mosaic:P123")
+    ] = None,
 ) -> Page[ProviderRead]:
     """Providers, filtered by service, team, emergency rota, external or name (`q`)."""
     flt = service.ProvidersFilter(
@@ -46,6 +50,7 @@ async def list_providers(
         external=external,
         active=active,
         q=q,
+        external_id=external_id,
     )
     return page(request, response, await service.list_providers(ctx, flt, paging))
 
@@ -85,7 +90,7 @@ async def list_vacancies(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     status: Literal["open", "held", "filled"] | None = None,
 ) -> Page[VacancyRead]:
     """A provider's vacancies, optionally by status (open, held, filled)."""
@@ -122,3 +127,27 @@ async def update_vacancy(
 ) -> VacancyRead:
     """Change a vacancy's details. Its status is moved by matching and placements, never here."""
     return with_etag(response, await service.update_vacancy(ctx, vacancy_id, body, if_match))
+
+
+@router.put(
+    "/v1/providers/external/{system}/{external_id}",
+    responses={
+        **problem_responses(403, 404, 409, 413, 415),
+        201: {"model": ProviderRead, "description": "Created"},
+    },
+    summary="Upsert a provider by external id",
+)
+async def upsert_provider_by_external_id(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: ProviderUpsert,
+    system: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{0,49}$", examples=["mosaic"])],
+    external_id: Annotated[str, Path(min_length=1, max_length=200)],
+) -> ProviderRead:
+    """Idempotent upsert for integrators (integration, admin): 201 + Location when it
+    creates the provider, 200 when it updates (or finds nothing to change)."""
+    provider, was_created = await service.upsert_external(ctx, system, external_id, body)
+    if was_created:
+        created(response, request, f"/v1/providers/{provider.id}")
+    return with_etag(response, provider)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
@@ -34,7 +34,7 @@ async def list_referrals(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     person_id: uuid.UUID | None = None,
     status: ReferralStatus | None = None,
     urgency: Urgency | None = None,

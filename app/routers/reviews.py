@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -28,7 +28,7 @@ async def list_reviews(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     placement_id: uuid.UUID | None = None,
     kind: ReviewKind | None = None,
     status: ReviewStatus | None = None,

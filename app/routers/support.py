@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
@@ -29,7 +29,7 @@ async def list_support_requests(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     provider_id: uuid.UUID | None = None,
     status: SupportRequestStatus | None = None,
 ) -> Page[SupportRequestRead]:

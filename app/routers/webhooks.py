@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
@@ -29,7 +29,7 @@ async def list_webhooks(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     active: bool | None = None,
 ) -> Page[WebhookRead]:
     """Webhook subscriptions, optionally only the active (or inactive) ones. Secrets are
@@ -77,7 +77,7 @@ async def list_webhook_deliveries(
     request: Request,
     response: Response,
     ctx: Ctx,
-    paging: Paging,
+    paging: ChangedPaging,
     status: DeliveryStatus | None = None,
 ) -> Page[DeliveryRead]:
     """A webhook's deliveries, one per event, oldest first, optionally by status:

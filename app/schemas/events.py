@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.schemas.common import SubjectRef
 
@@ -17,3 +17,9 @@ class EventRead(BaseModel):
     subject: SubjectRef
     actor: str
     data: dict[str, Any]
+
+
+class FeedHead(BaseModel):
+    cursor: str = Field(
+        description="Opaque: pass as `after` to `GET /v1/events` to read from this point on."
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from app.domain.identifiers import is_valid_nhs_number
 from app.schemas.common import BoundedDate, Cohort, Input, Output, Patch, Team, Text
 
 System = Annotated[
@@ -16,7 +17,20 @@ System = Annotated[
 ExternalIdValue = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
 ]
-NhsNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
+
+
+def _nhs_number(value: str) -> str:
+    if not is_valid_nhs_number(value):
+        raise ValueError("not a valid NHS number: its modulus 11 check digit does not match")
+    return value
+
+
+NhsNumber = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{10}$"),
+    AfterValidator(_nhs_number),
+    Field(description="10 digits, the last the modulus 11 check digit", examples=["9434765919"]),
+]
 
 
 class PersonFields(Input):
@@ -77,3 +91,52 @@ class PersonRead(Output):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+BATCH_MAX = 500
+
+
+class PersonBatchItem(PersonUpsert):
+    """One item of a batch upsert: the external id in the path's system, and the person."""
+
+    external_id: ExternalIdValue
+
+
+class PersonBatch(Input):
+    """`items` are checked one by one (an invalid item is reported, the others go on), so
+    the body itself accepts any objects here; each is a `PersonBatchItem`."""
+
+    items: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=BATCH_MAX,
+        description="1 to 500 objects, each a PersonBatchItem.",
+        examples=[
+            [
+                {
+                    "external_id": "M123456",
+                    "given_name": "Alex",
+                    "family_name": "Smith",
+                    "date_of_birth": "2012-05-01",
+                    "cohort": "child",
+                    "team": "north",
+                }
+            ]
+        ],
+    )
+
+
+class BatchItemProblem(BaseModel):
+    code: str
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class PersonBatchResult(BaseModel):
+    external_id: str | None = Field(description="As sent (null when the item had none).")
+    status: Literal["created", "updated", "unchanged", "invalid"]
+    id: uuid.UUID | None = None
+    problem: BatchItemProblem | None = None
+
+
+class PersonBatchResults(BaseModel):
+    items: list[PersonBatchResult] = Field(description="One per item sent, in the same order.")

@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, StringConstraints
+from pydantic import EmailStr, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output, Patch, Service, Team
+from app.schemas.people import ExternalIdValue, System
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -33,6 +34,16 @@ class ProviderCreate(Input):
     address: Address | None = None
     active: bool = True
     ofsted_urn: OfstedUrn | None = None
+    external_ids: dict[System, ExternalIdValue] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Ids in other systems (integration and admin only), unique per system.",
+    )
+
+
+class ProviderUpsert(ProviderCreate):
+    """PUT by external id: the provider as the other system holds it. `external_ids` may
+    be sent back as GET shows it; the path's id must agree."""
 
 
 class ProviderUpdate(Patch):
@@ -61,6 +72,7 @@ class ProviderRead(Output):
     address: str | None
     active: bool
     ofsted_urn: str | None
+    external_ids: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     updated_at: datetime
     version: int

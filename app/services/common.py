@@ -39,7 +39,11 @@ async def fetch_page(
     key: Any,
     page: PageParams,
 ) -> tuple[Sequence[M], str | None]:
-    """One keyset page ordered by `key` (a time-ordered id or a sequence)."""
+    """One keyset page ordered by `key` (a time-ordered id or a sequence); with
+    `page.updated_since`, only rows of the listed model changed at or after it."""
+    if page.updated_since is not None:
+        entity = stmt.column_descriptions[0]["entity"]
+        stmt = stmt.where(col(entity.updated_at) >= page.updated_since)
     if page.after is not None:
         if isinstance(page.after, uuid.UUID) != _uuid_keyed(key):
             raise ValidationFailed(

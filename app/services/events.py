@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+import uuid
+
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from app.context import Context
@@ -24,8 +26,20 @@ def _read(event: Event) -> EventRead:
     )
 
 
+async def head(ctx: Context) -> str:
+    """The feed's current end: a cursor that, passed as `after`, yields only events
+    committed from now on (for an empty feed, one that yields everything)."""
+    async with ctx.uow() as uow:
+        last = (await uow.session.exec(select(func.max(Event.seq)))).one()
+        return encode_cursor(int(last or 0))
+
+
 async def list_events(
-    ctx: Context, page: PageParams, type_prefix: str | None
+    ctx: Context,
+    page: PageParams,
+    type_prefix: str | None,
+    subject_type: str | None = None,
+    subject_id: uuid.UUID | None = None,
 ) -> tuple[list[EventRead], str | None]:
     async with ctx.uow() as uow:
         stmt = select(Event)
@@ -33,6 +47,10 @@ async def list_events(
         if not p.works_across_teams:
             stmt = stmt.where(or_(col(Event.team).is_(None), col(Event.team).in_(sorted(p.teams))))
         if type_prefix:
-            stmt = stmt.where(col(Event.type).startswith(type_prefix))
+            stmt = stmt.where(col(Event.type).startswith(type_prefix, autoescape=True))
+        if subject_type:
+            stmt = stmt.where(col(Event.subject_type) == subject_type)
+        if subject_id is not None:
+            stmt = stmt.where(col(Event.subject_id) == subject_id)
         rows, next_cursor = await fetch_page(uow.session, stmt, col(Event.seq), page)
         return [_read(e) for e in rows], next_cursor

@@ -5,16 +5,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.context import Context
 from app.ids import uuid7
-from app.models import ExternalId, Person
+from app.models import AuditEntry, ExternalId, Person
 from app.pagination import PageParams
 from app.problems import Conflict, Forbidden, ValidationFailed
-from app.schemas.people import PersonCreate, PersonRead, PersonUpdate, PersonUpsert
+from app.schemas.people import (
+    BatchItemProblem,
+    PersonBatchItem,
+    PersonBatchResult,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    PersonUpsert,
+)
 from app.services.common import fetch_page, load_for_change, load_visible, team_filter
 from app.services.transfers import move_person_records
 from app.uow import UnitOfWork, snapshot
@@ -288,3 +299,240 @@ async def _upsert_once(
             )
         read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
         return read, False
+
+
+# --- batch upsert by external id ---------------------------------------------------------
+
+
+def _invalid(
+    external_id: str | None,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+) -> PersonBatchResult:
+    return PersonBatchResult(
+        external_id=external_id,
+        status="invalid",
+        problem=BatchItemProblem(code=code, detail=detail, errors=errors),
+    )
+
+
+def _item_errors(error: PydanticValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type")}
+        for e in error.errors(include_url=False, include_context=False, include_input=False)
+    ]
+
+
+def _check_items(
+    system: str, raw_items: Sequence[dict[str, Any]]
+) -> tuple[list[PersonBatchResult | None], list[tuple[int, PersonBatchItem]]]:
+    """Each item on its own: invalid ones get their result now, the rest go on."""
+    results: list[PersonBatchResult | None] = [None] * len(raw_items)
+    valid: list[tuple[int, PersonBatchItem]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_items):
+        sent = raw.get("external_id")
+        sent_id = sent if isinstance(sent, str) else None
+        try:
+            item = PersonBatchItem.model_validate(raw)
+        except PydanticValidationError as error:
+            errors = _item_errors(error)
+            first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+            where = ".".join(str(p) for p in first["loc"]) or "item"
+            results[index] = _invalid(
+                sent_id, "validation_error", f"{where}: {first['msg']}", errors
+            )
+            continue
+        if item.external_ids.get(system, item.external_id) != item.external_id:
+            results[index] = _invalid(
+                item.external_id,
+                "validation_error",
+                f"external_ids.{system} differs from external_id.",
+                [{"loc": ["external_ids", system], "msg": "differs from external_id"}],
+            )
+            continue
+        if item.external_id in seen:
+            results[index] = _invalid(
+                item.external_id,
+                "validation_error",
+                f"The {system} id {item.external_id} comes more than once in this batch.",
+                [{"loc": ["external_id"], "msg": "repeated in this batch"}],
+            )
+            continue
+        seen.add(item.external_id)
+        valid.append((index, item))
+    return results, valid
+
+
+async def upsert_batch(
+    ctx: Context, system: str, raw_items: Sequence[dict[str, Any]]
+) -> list[PersonBatchResult]:
+    """Batch upsert by external id in `system`: one result per item, in order; an invalid
+    item never stops the others. One unit of work, a few statements whatever the size:
+    existing ids and their people are read in bulk, new people inserted in bulk. Two
+    batches racing on a new id meet the unique constraint; the loser runs again."""
+    ctx.principal.require("people.upsert_external")
+    results, valid = _check_items(system, raw_items)
+    for attempt in range(3):
+        try:
+            return await _batch_once(ctx, system, results, valid)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _batch_once(
+    ctx: Context,
+    system: str,
+    checked: list[PersonBatchResult | None],
+    valid: list[tuple[int, PersonBatchItem]],
+) -> list[PersonBatchResult]:
+    out = list(checked)
+    async with ctx.uow() as uow:
+        session = uow.session
+        wanted = [item.external_id for _, item in valid]
+        links: dict[str, uuid.UUID] = {}
+        if wanted:
+            rows = await session.exec(
+                select(ExternalId)
+                .where(col(ExternalId.system) == system)
+                .where(col(ExternalId.external_id).in_(wanted))
+            )
+            links = {r.external_id: r.person_id for r in rows.all()}
+        people: dict[uuid.UUID, Person] = {}
+        if links:
+            stmt = select(Person).where(col(Person.id).in_(list(links.values())))
+            people = {p.id: p for p in (await session.exec(stmt.with_for_update())).all()}
+        known = await _external_ids(uow, list(people))
+        # other systems' ids sent with the items: who holds them already
+        pairs = {(s, v) for _, item in valid for s, v in item.external_ids.items() if s != system}
+        taken: dict[tuple[str, str], uuid.UUID] = {}
+        if pairs:
+            rows = await session.exec(
+                select(ExternalId)
+                .where(col(ExternalId.system).in_(sorted({s for s, _ in pairs})))
+                .where(col(ExternalId.external_id).in_(sorted({v for _, v in pairs})))
+            )
+            taken = {
+                (r.system, r.external_id): r.person_id
+                for r in rows.all()
+                if (r.system, r.external_id) in pairs
+            }
+        claimed: dict[tuple[str, str], int] = {}
+        # New rows go in as plain values, one multi-row INSERT per table: building
+        # hundreds of ORM objects costs more than the database does.
+        new_people: list[dict[str, Any]] = []
+        new_links: list[dict[str, Any]] = []
+        new_audit: list[dict[str, Any]] = []
+        moves: list[tuple[Person, str]] = []
+        stamp = {"created_by": uow.principal.sub, "created_at": uow.now, "updated_at": uow.now}
+
+        def link(person_id: uuid.UUID, s: str, v: str) -> None:
+            new_links.append(
+                {"id": uuid7(), "person_id": person_id, "system": s, "external_id": v}
+                | stamp
+                | {"version": 1}
+            )
+
+        for index, item in valid:
+            fields = item.model_dump(exclude={"external_ids", "external_id"})
+            person = people.get(links.get(item.external_id))  # type: ignore[arg-type]
+            known_systems = {e.system for e in known.get(person.id, [])} if person else set()
+            own_id = person.id if person else None
+            to_link = {
+                s: v for s, v in item.external_ids.items() if s != system and s not in known_systems
+            }
+            clash = next(
+                (
+                    (s, v)
+                    for s, v in to_link.items()
+                    if taken.get((s, v), own_id) != own_id or claimed.get((s, v), index) != index
+                ),
+                None,
+            )
+            if clash is not None:
+                out[index] = _invalid(
+                    item.external_id,
+                    "external_id_taken",
+                    f"The {clash[0]} id {clash[1]} already belongs to another person.",
+                    [{"loc": ["external_ids", clash[0]], "msg": "taken"}],
+                )
+                continue
+            to_link = {s: v for s, v in to_link.items() if (s, v) not in taken}
+            for s, v in to_link.items():
+                claimed[(s, v)] = index
+            # The feed names the system only: an external id is not for the feed (R19).
+            external = {"system": system}
+            if person is None:
+                new_id = uuid7()
+                name = f"{item.given_name} {item.family_name}".lower()[:401]
+                new_people.append(
+                    fields | stamp | {"id": new_id, "version": 1, "search_name": name}
+                )
+                link(new_id, system, item.external_id)
+                for s, v in to_link.items():
+                    link(new_id, s, v)
+                after = item.model_dump(mode="json", exclude={"external_id"})
+                after |= {"id": str(new_id), "version": 1, "created_by": uow.principal.sub}
+                after["external_ids"] = {system: item.external_id, **to_link}
+                new_audit.append(
+                    {
+                        "id": uuid7(),
+                        "occurred_at": uow.now,
+                        "actor_sub": uow.principal.sub,
+                        "actor_name": uow.principal.name,
+                        "action": f"{SUBJECT}.created",
+                        "subject_type": SUBJECT,
+                        "subject_id": new_id,
+                        "before": None,
+                        "after": after,
+                        "request_id": uow.request_id,
+                    }
+                )
+                uow.emit(f"{SUBJECT}.created", SUBJECT, new_id, external, team=item.team)
+                out[index] = PersonBatchResult(
+                    external_id=item.external_id, status="created", id=new_id
+                )
+                continue
+            changed = sorted(k for k, v in fields.items() if getattr(person, k) != v)
+            if not changed and not to_link:
+                out[index] = PersonBatchResult(
+                    external_id=item.external_id, status="unchanged", id=person.id
+                )
+                continue
+            before = snapshot(person)
+            old_team = person.team
+            for name in changed:
+                setattr(person, name, fields[name])
+            for s, v in to_link.items():
+                link(person.id, s, v)
+            if changed:
+                person.search_name = _search_name(person)
+                uow.touch(person)
+            if person.team != old_team:
+                moves.append((person, old_team))
+            names = changed + (["external_ids"] if to_link else [])
+            uow.record(
+                "updated",
+                SUBJECT,
+                person.id,
+                before=before,
+                after=snapshot(person),
+                data={"changed": names, **external},
+                team=person.team,
+            )
+            out[index] = PersonBatchResult(
+                external_id=item.external_id, status="updated", id=person.id
+            )
+        await uow.flush()  # the updated people
+        if new_people:
+            await session.execute(insert(Person), new_people)
+        if new_links:
+            await session.execute(insert(ExternalId), new_links)
+        if new_audit:
+            await session.execute(insert(AuditEntry), new_audit)
+        for person, old_team in moves:
+            await move_person_records(uow, person, old_team, person.team)
+    return [r for r in out if r is not None]

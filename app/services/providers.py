@@ -11,16 +11,27 @@ from app.context import Context
 from app.ids import uuid7
 from app.models import Provider, Vacancy
 from app.pagination import PageParams
+from app.problems import ValidationFailed
 from app.schemas.providers import (
     ProviderCreate,
     ProviderRead,
     ProviderUpdate,
+    ProviderUpsert,
     VacancyCreate,
     VacancyRead,
     VacancyUpdate,
 )
+from app.services import external_ids
 from app.services.common import fetch_page, load_for_change, load_visible
-from app.uow import snapshot
+from app.uow import UnitOfWork, snapshot
+
+KIND = "provider"
+
+
+async def _read(uow: UnitOfWork, provider: Provider) -> ProviderRead:
+    read = ProviderRead.model_validate(provider)
+    read.external_ids = (await external_ids.ids_of(uow, KIND, [provider.id]))[provider.id]
+    return read
 
 
 @dataclass(frozen=True)
@@ -31,29 +42,37 @@ class ProvidersFilter:
     external: bool | None = None
     active: bool | None = None
     q: str | None = None
+    external_id: str | None = None
 
 
 async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
     ctx.principal.require("providers.write")
+    if body.external_ids:
+        external_ids.require_role(ctx)
     async with ctx.uow() as uow:
-        provider = Provider(
-            **body.model_dump(),
-            id=uuid7(),
-            created_by=ctx.principal.sub,
-            created_at=uow.now,
-            updated_at=uow.now,
-            search_name=body.name.lower(),
-        )
-        uow.add(provider)
-        await uow.flush()
-        read = ProviderRead.model_validate(provider)
-        uow.record("created", "provider", provider.id, after=read.model_dump(mode="json"))
-        return read
+        return await _create(uow, body)
+
+
+async def _create(uow: UnitOfWork, body: ProviderCreate) -> ProviderRead:
+    provider = Provider(
+        **body.model_dump(exclude={"external_ids"}),
+        id=uuid7(),
+        created_by=uow.principal.sub,
+        created_at=uow.now,
+        updated_at=uow.now,
+        search_name=body.name.lower(),
+    )
+    uow.add(provider)
+    await uow.flush()
+    await external_ids.claim(uow, KIND, provider.id, body.external_ids)
+    read = await _read(uow, provider)
+    uow.record("created", "provider", provider.id, after=read.model_dump(mode="json"))
+    return read
 
 
 async def get_provider(ctx: Context, provider_id: uuid.UUID) -> ProviderRead:
     async with ctx.uow() as uow:
-        return ProviderRead.model_validate(await load_visible(uow, Provider, provider_id))
+        return await _read(uow, await load_visible(uow, Provider, provider_id))
 
 
 async def list_providers(
@@ -74,8 +93,14 @@ async def list_providers(
         if flt.q:
             pattern = "%" + flt.q.lower().replace("%", "").replace("_", "") + "%"
             stmt = stmt.where(col(Provider.search_name).like(pattern))
+        if flt.external_id:
+            stmt = stmt.where(external_ids.filter_clause(KIND, Provider.id, flt.external_id))
         rows, next_cursor = await fetch_page(uow.session, stmt, col(Provider.id), page)
-        return [ProviderRead.model_validate(p) for p in rows], next_cursor
+        known = await external_ids.ids_of(uow, KIND, [p.id for p in rows])
+        reads = [ProviderRead.model_validate(p) for p in rows]
+        for read in reads:
+            read.external_ids = known[read.id]
+        return reads, next_cursor
 
 
 async def update_provider(
@@ -98,7 +123,44 @@ async def update_provider(
             after=snapshot(provider),
             data={"changed": sorted(changes)},
         )
-        return ProviderRead.model_validate(provider)
+        return await _read(uow, provider)
+
+
+async def upsert_external(
+    ctx: Context, system: str, external_id: str, body: ProviderUpsert
+) -> tuple[ProviderRead, bool]:
+    """PUT by external id (integration, admin): creates (True) or updates (False)."""
+    ctx.principal.require("providers.upsert_external")
+    if body.external_ids.get(system, external_id) != external_id:
+        raise ValidationFailed(
+            f"external_ids.{system} differs from the id in the path.",
+            errors=[{"loc": ["body", "external_ids", system], "msg": "differs from path"}],
+        )
+    wanted = {**body.external_ids, system: external_id}
+    async with ctx.uow() as uow:
+        found = await external_ids.find(uow, KIND, system, external_id)
+        if found is None:
+            return await _create(uow, body.model_copy(update={"external_ids": wanted})), True
+        provider = await load_visible(uow, Provider, found, for_update=True)
+        fields = body.model_dump(exclude={"external_ids"})
+        changed = {k: v for k, v in fields.items() if getattr(provider, k) != v}
+        await external_ids.claim(uow, KIND, provider.id, wanted)
+        if changed:
+            before = snapshot(provider)
+            for name, value in changed.items():
+                setattr(provider, name, value)
+            provider.search_name = provider.name.lower()
+            uow.touch(provider)
+            await uow.flush()
+            uow.record(
+                "updated",
+                KIND,
+                provider.id,
+                before=before,
+                after=snapshot(provider),
+                data={"changed": sorted(changed), "system": system},
+            )
+        return await _read(uow, provider), False
 
 
 async def create_vacancy(ctx: Context, provider_id: uuid.UUID, body: VacancyCreate) -> VacancyRead:

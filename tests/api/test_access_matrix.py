@@ -66,11 +66,19 @@ WRITES: dict[str, Op] = {
     "create_person": Op("people.create", lambda w: person_body(w.h.team)),
     "update_person": Op("people.update", lambda w: {}, scoped=True),
     "upsert_person_by_external_id": Op("people.upsert_external", _ext),
+    "upsert_people_by_external_id": Op(
+        "people.upsert_external",
+        lambda w: {"items": [{**person_body(w.h.team), "external_id": uuid.uuid4().hex}]},
+    ),
     "create_provider": Op(
         "providers.write",
         lambda w: {"name": "Matrix carer", "service": "foster_care", "team": "placements"},
     ),
     "update_provider": Op("providers.write", lambda w: {}),
+    "upsert_provider_by_external_id": Op(
+        "providers.upsert_external",
+        lambda w: {"name": "Matrix carer", "service": "foster_care", "team": "placements"},
+    ),
     "create_vacancy": Op("vacancies.write", lambda w: {"label": "Matrix room"}),
     "update_vacancy": Op("vacancies.write", lambda w: {}),
     "create_referral": Op(
@@ -236,6 +244,7 @@ INNER: dict[str, str] = {
     "qa_visits.manage": "request_extra_review of kind qa_visit (R17)",
     "qa_visits.record": "record_review of a qa_visit (R17)",
     "people.external_ids": "create_person / update_person with external_ids (issue 9)",
+    "records.external_ids": "create_provider with external_ids (issue 13)",
 }
 
 

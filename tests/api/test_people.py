@@ -243,3 +243,31 @@ async def test_only_integration_and_admin_set_external_ids_no_oracle_for_others(
     linked = await admin.patch(url, json={"external_ids": {"mosaic": fresh}})
     assert linked.status_code == 200, linked.text
     assert linked.json()["external_ids"] == {"mosaic": fresh}
+
+
+async def test_nhs_number_checked_with_its_modulus_11_check_digit(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
+    bad = "9434765918"
+    body = assert_problem(
+        await me.post("/v1/people", json=person_body(team, nhs_number=bad)), 422, "validation_error"
+    )
+    assert "nhs_number" in str(body["errors"]), body
+    person = await make_person(api, team, nhs_number="9434765919")
+    assert person["nhs_number"] == "9434765919"
+    body = assert_problem(
+        await me.patch(f"/v1/people/{person['id']}", json={"nhs_number": bad}),
+        422,
+        "validation_error",
+    )
+    assert "nhs_number" in str(body["errors"]), body
+    integration = api.as_("integration")
+    body = assert_problem(
+        await integration.put(
+            f"/v1/people/external/mosaic/N{uuid.uuid4().hex[:8]}",
+            json=person_body(team, nhs_number=bad),
+        ),
+        422,
+        "validation_error",
+    )
+    assert "nhs_number" in str(body["errors"]), body
