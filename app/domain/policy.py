@@ -94,6 +94,9 @@ class Policy(BaseModel):
     # R6/R2 follow-ups: days after an emergency placement to submit funding / make the call.
     emergency_funding_submit_days: int = Field(default=1, ge=0, le=30)
     courtesy_call_days: int = Field(default=1, ge=0, le=30)
+    # The SSDA903 return: the Ofsted URN of the council's own fostering service, the URN
+    # of every in-house foster placement.
+    fostering_service_urn: str | None = Field(default=None, pattern=r"^(SC[0-9]{6}|[0-9]{6,7})$")
 
     def required_documents(self, service: str) -> list[str]:
         return list(self.panel_required_documents.get(service, []))

@@ -26,6 +26,8 @@ class Provider(Versioned, table=True):
     phone: str | None = Field(default=None, max_length=50)
     address: str | None = Field(default=None, max_length=1000)
     active: bool = Field(default=True)
+    # Ofsted's unique reference number of the setting (SSDA903 URN); XXXXXXX unregistered.
+    ofsted_urn: str | None = Field(default=None, max_length=8)
     search_name: str = Field(max_length=300, index=True)
 
 

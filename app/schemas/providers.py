@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import EmailStr, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output, Patch, Service, Team
+from app.schemas.returns import OfstedUrn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -27,10 +28,11 @@ class ProviderCreate(Input):
     email: EmailStr | None = None
     phone: Phone | None = None
     address: Address | None = None
+    ofsted_urn: OfstedUrn | None = None
 
 
 class ProviderUpdate(Patch):
-    clearable = frozenset({"email", "phone", "address"})
+    clearable = frozenset({"email", "phone", "address", "ofsted_urn"})
 
     name: Name | None = None
     team: Team | None = None
@@ -39,6 +41,7 @@ class ProviderUpdate(Patch):
     email: EmailStr | None = None
     phone: Phone | None = None
     address: Address | None = None
+    ofsted_urn: OfstedUrn | None = None
     active: bool | None = None
 
 
@@ -52,6 +55,7 @@ class ProviderRead(Output):
     email: str | None
     phone: str | None
     address: str | None
+    ofsted_urn: str | None
     active: bool
     created_at: datetime
     updated_at: datetime
