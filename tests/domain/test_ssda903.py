@@ -204,9 +204,7 @@ def test_ending_rules() -> None:
         placement("b", date(2025, 8, 1)),
     ]
     assert rules_of(child(placements=moved)) == {"225"}
-    adopted_at_14 = [
-        placement("a", date(2025, 5, 1), date(2026, 2, 1), reason_episode_ceased="E5")
-    ]
+    adopted_at_14 = [placement("a", date(2025, 5, 1), date(2026, 2, 1), reason_episode_ceased="E5")]
     assert rules_of(child(placements=adopted_at_14, dob=date(2012, 5, 1))) == {"387"}
 
 
