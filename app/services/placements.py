@@ -159,7 +159,8 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
             status="active",
             emergency=emergency,
             placement_type=body.placement_type or derive_place(provider.service),
-            placement_provider=body.placement_provider or derive_place_provider(provider.external),
+            placement_provider=body.placement_provider
+            or (derive_place_provider(provider.external) if person.cohort == "child" else None),
             reason_new_episode=body.reason_new_episode,
             home_postcode=body.home_postcode,
             placement_postcode=body.placement_postcode,
