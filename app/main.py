@@ -44,6 +44,7 @@ from app.routers import (
     placements,
     providers,
     referrals,
+    returns,
     reviews,
     supervision,
     support,
@@ -79,6 +80,7 @@ ROUTERS = (
     contact_restrictions.router,
     webhooks.router,
     exports.router,
+    returns.router,
 )
 
 DESCRIPTION = """\
@@ -257,6 +259,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 ("contact_restrictions", "Restrictions of a child's contact (R16)."),
                 ("webhooks", "Signed deliveries of change-feed events to your endpoints (admin)."),
                 ("exports", "Subject access and the audit export for compliance (R19, admin)."),
+                ("returns", "Statutory returns: the DfE's SSDA903 on children looked after."),
             )
         ],
     )

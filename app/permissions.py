@@ -100,6 +100,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reviews.request_extra": _r("reviewer", "placements_manager", "practitioner"),
     "qa_visits.manage": _r("placements_manager"),
     "qa_visits.record": _r(*P),
+    # Statutory returns
+    "legal_statuses.create": _r("practitioner", *P, "admin"),
+    "returns.ssda903": _r("placements_manager", "admin"),
 }
 
 

@@ -96,6 +96,12 @@ class Conflict(Problem):
     status, code, title = 409, "conflict", "Conflict"
 
 
+class ReturnNotValid(Problem):
+    """A statutory return with validation issues outstanding (`?force=true` overrides)."""
+
+    status, code, title = 409, "return_not_valid", "The return has validation issues"
+
+
 class IdempotencyKeyInUse(Problem):
     status, code, title = 409, "idempotency_key_in_use", "A request with this key is in flight"
 

@@ -34,6 +34,7 @@ from app.models import (
     ExternalId,
     FundingRequest,
     IdempotencyRecord,
+    LegalStatus,
     Match,
     Panel,
     PanelAction,
@@ -74,6 +75,7 @@ PERSON_SCOPED: dict[type[SQLModel], str] = {
     Review: "review",
     ContactRestriction: "contact_restriction",
     SupportRequest: "support_request",
+    LegalStatus: "legal_status",
 }
 PERSON_SCOPED_SUBJECTS = frozenset(PERSON_SCOPED.values())
 

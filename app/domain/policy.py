@@ -137,6 +137,9 @@ class Policy(BaseModel):
     admission_required_documents: dict[str, list[str]] = Field(
         default_factory=_default_admission_documents
     )
+    # The SSDA903 return: the Ofsted URN of the council's own fostering service, the URN
+    # of every in-house foster placement.
+    fostering_service_urn: str | None = Field(default=None, pattern=r"^(SC[0-9]{6}|[0-9]{6,7})$")
 
     def required_documents(self, service: str) -> list[str]:
         return list(self.panel_required_documents.get(service, []))

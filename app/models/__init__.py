@@ -10,6 +10,7 @@ from app.models.events import Event, EventCounter
 from app.models.external_ids import RecordExternalId
 from app.models.funding import FundingRequest
 from app.models.idempotency import IdempotencyRecord
+from app.models.legal_statuses import LegalStatus
 from app.models.matching import Match
 from app.models.panels import Panel, PanelAction, PanelBooking, PanelBookingDocument
 from app.models.people import ExternalId, Person
@@ -36,6 +37,7 @@ __all__ = [
     "ExternalId",
     "FundingRequest",
     "IdempotencyRecord",
+    "LegalStatus",
     "Match",
     "Panel",
     "PanelAction",

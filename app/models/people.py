@@ -24,6 +24,15 @@ class Person(Versioned, table=True):
     gender: str | None = Field(default=None, max_length=50)
     ethnicity: str | None = Field(default=None, max_length=100)
     nhs_number: str | None = Field(default=None, max_length=10)
+    # The SSDA903 return (children looked after): DfE codes.
+    sex: str | None = Field(default=None, max_length=1)
+    upn: str | None = Field(default=None, max_length=13)
+    category_of_need: str | None = Field(default=None, max_length=2)
+    mother: bool | None = None
+    mother_child_dob: date | None = None
+    # The return's CHILD: derived from the id (app.domain.ssda903.child_ref), stored on
+    # the first export so that it never changes.
+    child_ref: str | None = Field(default=None, max_length=10, unique=True)
     # Lower-cased "given family" for the `q` filter, kept in step by the service.
     search_name: str = Field(max_length=401, index=True)
 

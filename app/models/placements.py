@@ -54,3 +54,11 @@ class Placement(Versioned, table=True):
     arranging_support_purchase_order_ref: str | None = Field(default=None, max_length=100)
     arranging_support_recorded_by: str | None = Field(default=None, max_length=200)
     arranging_support_recorded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The SSDA903 return: codes given on confirm (derived where they can be) and on end.
+    placement_type: str | None = Field(default=None, max_length=3)
+    placement_provider: str | None = Field(default=None, max_length=3)
+    reason_new_episode: str | None = Field(default=None, max_length=1)
+    home_postcode: str | None = Field(default=None, max_length=8)
+    placement_postcode: str | None = Field(default=None, max_length=8)
+    reason_episode_ceased: str | None = Field(default=None, max_length=3)
+    reason_place_change: str | None = Field(default=None, max_length=6)

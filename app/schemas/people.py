@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.domain.identifiers import is_valid_nhs_number
 from app.schemas.common import BoundedDate, Cohort, Input, Output, Patch, Team, Text
+from app.schemas.returns import CategoryOfNeed, Ethnicity, Sex, Upn
 
 System = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,49}$"), Field(description="e.g. mosaic")
@@ -36,8 +37,15 @@ NhsNumber = Annotated[
 class PersonFields(Input):
     preferred_name: Text | None = None
     gender: Annotated[str, StringConstraints(max_length=50)] | None = None
-    ethnicity: Annotated[str, StringConstraints(max_length=100)] | None = None
+    # The DfE's ethnic codes (the SSDA903 return's ETHNIC), e.g. WBRI.
+    ethnicity: Ethnicity | None = None
     nhs_number: NhsNumber | None = None
+    # The SSDA903 return (children looked after).
+    sex: Sex | None = None
+    upn: Upn | None = None
+    category_of_need: CategoryOfNeed | None = None
+    mother: bool | None = None
+    mother_child_dob: BoundedDate | None = None
 
 
 class PersonCreate(PersonFields):
@@ -53,7 +61,19 @@ class PersonUpdate(PersonFields, Patch):
     """PATCH: only the fields sent change. External ids (integration and admin only) are
     linked, never unlinked."""
 
-    clearable = frozenset({"preferred_name", "gender", "ethnicity", "nhs_number"})
+    clearable = frozenset(
+        {
+            "preferred_name",
+            "gender",
+            "ethnicity",
+            "nhs_number",
+            "sex",
+            "upn",
+            "category_of_need",
+            "mother",
+            "mother_child_dob",
+        }
+    )
 
     given_name: Text | None = None
     family_name: Text | None = None
@@ -87,6 +107,11 @@ class PersonRead(Output):
     gender: str | None
     ethnicity: str | None
     nhs_number: str | None
+    sex: str | None
+    upn: str | None
+    category_of_need: str | None
+    mother: bool | None
+    mother_child_dob: date | None
     external_ids: dict[str, str]
     created_at: datetime
     updated_at: datetime

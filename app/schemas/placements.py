@@ -9,6 +9,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output
+from app.schemas.returns import (
+    PlacementProvider,
+    PlacementType,
+    Postcode,
+    ReasonEpisodeCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+)
 
 PlacementStatus = Literal["active", "ended"]
 FollowUpKind = Literal[
@@ -37,11 +45,22 @@ class PlacementCreate(Input):
     provider_id: uuid.UUID
     vacancy_id: uuid.UUID | None = None
     start_date: BoundedDate
+    # The SSDA903 return: PLACE derives from the provider's service and PLACE_PROVIDER
+    # from in-house/external when not given; RNE from the history.
+    placement_type: PlacementType | None = None
+    placement_provider: PlacementProvider | None = None
+    reason_new_episode: ReasonNewEpisode | None = None
+    home_postcode: Postcode | None = None
+    placement_postcode: Postcode | None = None
 
 
 class PlacementEnd(Input):
     end_date: BoundedDate
     reason: Note
+    # The SSDA903 return: REC when the child leaves care; the reason for the change when
+    # the child moves on to another placement (its episode ceases X1).
+    reason_episode_ceased: ReasonEpisodeCeased | None = None
+    reason_place_change: ReasonPlaceChange | None = None
 
 
 class PlacementUpdate(Input):
@@ -126,6 +145,13 @@ class PlacementRead(Output):
     arranging_support: ArrangingSupportRead | None = Field(
         default=None, description="R22: null until recorded."
     )
+    placement_type: str | None
+    placement_provider: str | None
+    reason_new_episode: str | None
+    home_postcode: str | None
+    placement_postcode: str | None
+    reason_episode_ceased: str | None
+    reason_place_change: str | None
     created_by: str
     created_at: datetime
     updated_at: datetime

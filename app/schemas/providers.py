@@ -10,16 +10,13 @@ from pydantic import EmailStr, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output, Patch, Service, Team
 from app.schemas.people import ExternalIdValue, System
+from app.schemas.returns import OfstedUrn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-# Ofsted URN: 6-7 digits, or SC followed by digits (registered children's homes).
-OfstedUrn = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6,7}|SC\d{1,10})$")
-]
 VacancyStatus = Literal["open", "held", "filled"]
 
 
@@ -47,7 +44,7 @@ class ProviderUpsert(ProviderCreate):
 
 
 class ProviderUpdate(Patch):
-    clearable = frozenset({"email", "phone", "address"})
+    clearable = frozenset({"email", "phone", "address", "ofsted_urn"})
 
     name: Name | None = None
     team: Team | None = None
@@ -70,8 +67,8 @@ class ProviderRead(Output):
     email: str | None
     phone: str | None
     address: str | None
-    active: bool
     ofsted_urn: str | None
+    active: bool
     external_ids: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     updated_at: datetime

@@ -44,6 +44,7 @@ from app.domain.placements import (
     place_action,
 )
 from app.domain.referrals import REFERRAL
+from app.domain.ssda903 import derive_place, derive_place_provider
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import (
@@ -229,6 +230,12 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
             start_date=body.start_date,
             status="active",
             emergency=emergency,
+            placement_type=body.placement_type or derive_place(provider.service),
+            placement_provider=body.placement_provider
+            or (derive_place_provider(provider.external) if person.cohort == "child" else None),
+            reason_new_episode=body.reason_new_episode,
+            home_postcode=body.home_postcode,
+            placement_postcode=body.placement_postcode,
             created_by=ctx.principal.sub,
             created_at=uow.now,
             updated_at=uow.now,
@@ -448,6 +455,8 @@ async def end(
         check_end_date(placement.start_date, body.end_date, local_date(uow.now))
         placement.end_date = body.end_date
         placement.end_reason = body.reason
+        placement.reason_episode_ceased = body.reason_episode_ceased
+        placement.reason_place_change = body.reason_place_change
         placement.ended_at = uow.now
         placement.ended_by = ctx.principal.sub
         uow.touch(placement)

@@ -1,7 +1,7 @@
 """integration: external ids of providers, referrals and placements (issue 13)
 
 Revision ID: 0032_integration
-Revises: 0020_merge_rev2
+Revises: 0030_ssda903
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "0032_integration"
-down_revision: str | Sequence[str] | None = "0020_merge_rev2"
+down_revision: str | Sequence[str] | None = "0030_ssda903"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -217,6 +217,9 @@ WRITES: dict[str, Op] = {
         lambda w: {"url": f"http://127.0.0.1:9/hooks/{uuid.uuid4().hex}", "active": False},
     ),
     "update_webhook": Op("webhooks.manage", lambda w: {}),
+    "create_legal_status": Op(
+        "legal_statuses.create", lambda w: {"code": "C2", "start_date": "2025-01-01"}, scoped=True
+    ),
 }
 
 # Reads: open to every role within its scope unless a permission is named.
@@ -227,6 +230,8 @@ READS: dict[str, str | None] = {
     "list_webhooks": "webhooks.manage",
     "get_webhook": "webhooks.manage",
     "list_webhook_deliveries": "webhooks.manage",
+    "ssda903_issues": "returns.ssda903",
+    "ssda903_return": "returns.ssda903",
 }
 
 
@@ -442,7 +447,11 @@ def test_principal_of_one_role_matches_the_table(role: str) -> None:
 async def test_every_guarded_read_with_every_role(api: Api) -> None:
     w = await make_world(api)
     operations = contract_operations()
-    params = {"export_audit": {"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z"}}
+    params = {
+        "export_audit": {"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z"},
+        "ssda903_issues": {"year": "2026"},
+        "ssda903_return": {"year": "2026"},
+    }
     wrong: list[tuple[str, str, int]] = []
     for op_id, permission in READS.items():
         assert permission is not None
