@@ -16,8 +16,8 @@ Only the routes `bench/run.py` calls exist.
 from __future__ import annotations
 
 import base64
-import contextlib
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -230,7 +230,9 @@ def page_of(request: Request, items: list[Any], limit: int, key: Any, param: str
     if len(items) > limit:
         items = items[:limit]
         next_cursor = cursor_of(key(items[-1]))
-        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "after")]
+        query = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "after")
+        ]
         query.append((param, next_cursor))
         url = request.url.replace(query="&".join(f"{k}={v}" for k, v in query))
         headers["link"] = f'<{url}>; rel="next"'

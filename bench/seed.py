@@ -104,7 +104,9 @@ def _versioned(at: datetime) -> tuple[Any, ...]:
 VERSIONED = ["created_at", "updated_at", "created_by", "version"]
 
 
-async def seed(dsn: str, people: int, *, reset: bool = False, quiet: bool = False) -> dict[str, Any]:
+async def seed(
+    dsn: str, people: int, *, reset: bool = False, quiet: bool = False
+) -> dict[str, Any]:
     import asyncpg
 
     started = time.perf_counter()
@@ -136,7 +138,15 @@ async def seed(dsn: str, people: int, *, reset: bool = False, quiet: bool = Fals
             + ["id", "name", "service", "on_emergency_rota", "external", "team", "active"]
             + ["search_name"],
             (
-                (*_versioned(origin), pid, f"Provider {i}", "foster_care", False, False, "placements")
+                (
+                    *_versioned(origin),
+                    pid,
+                    f"Provider {i}",
+                    "foster_care",
+                    False,
+                    False,
+                    "placements",
+                )
                 + (True, f"provider {i}")
                 for i, pid in enumerate(provider_ids)
             ),
@@ -150,7 +160,14 @@ async def seed(dsn: str, people: int, *, reset: bool = False, quiet: bool = Fals
             person_ids.append(pid)
             given, family = f"Given{i}", f"Family{i % 997}"
             person_rows.append(
-                (*_versioned(at), pid, given, family, None, date(2010, 1, 1) + timedelta(days=i % 3000))
+                (
+                    *_versioned(at),
+                    pid,
+                    given,
+                    family,
+                    None,
+                    date(2010, 1, 1) + timedelta(days=i % 3000),
+                )
                 + ("child", TEAMS[i % len(TEAMS)], None, None, None, f"{given} {family}".lower())
             )
         await _copy(
