@@ -104,8 +104,12 @@ lint: install-dev node_modules/.installed
 openapi: install
 	$(BIN)/python -m app.openapi > openapi/openapi.json.tmp && mv openapi/openapi.json.tmp openapi/openapi.json
 
+## bench: the server benchmark against the floor app, on PostgreSQL at 127.0.0.1:5432
+## (not part of `make test`; e.g. BENCH_ARGS="--rounds 1 --duration 5")
 bench: install-dev
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v pgbench >/dev/null || apt-get install -y -qq postgresql-contrib
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 vendor-docs: node_modules/.installed
 	cp node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui.css,favicon-32x32.png} app/static/

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,10 @@ class JwksCache:
 _FAMILY = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
 
 
+# Verified tokens, kept until they expire: a token is checked once, not on every request.
+CLAIMS_CACHE_SIZE = 4096
+
+
 class Authenticator:
     def __init__(
         self, settings: Settings, *, jwks_transport: httpx.AsyncBaseTransport | None = None
@@ -106,6 +111,8 @@ class Authenticator:
             if settings.jwks_url
             else None
         )
+        # token -> (principal, expires at): bounded LRU of verified tokens.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     async def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -119,6 +126,16 @@ class Authenticator:
             raise Unauthenticated("Send Authorization: Bearer <token>.")
         if self.secret is None and self.jwks is None:
             raise Unauthenticated("This service has no token keys configured.")
+        cached = self._verified.get(token)
+        if cached is not None:
+            if time.time() < cached[1]:
+                self._verified.move_to_end(token)
+                return cached[0]
+            del self._verified[token]
+        principal = await self._verify(token)
+        return principal
+
+    async def _verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except (JWTError, JWKError, JOSEError):
@@ -144,7 +161,22 @@ class Authenticator:
             )
         except (JWTError, JWKError, JOSEError) as error:
             raise Unauthenticated(_reason(error)) from None
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self._remember(token, claims, principal)
+        return principal
+
+    def _remember(self, token: str, claims: dict[str, Any], principal: Principal) -> None:
+        """Keep a verified token until its `exp` (with the same leeway the check allows).
+        Only a token already valid is kept (its `nbf` and `iat` have passed)."""
+        now = time.time()
+        exp, nbf, iat = claims.get("exp"), claims.get("nbf", 0), claims.get("iat", 0)
+        if not isinstance(exp, int | float):
+            return
+        if not all(isinstance(t, int | float) and t <= now for t in (nbf, iat)):
+            return
+        self._verified[token] = (principal, float(exp) + CLOCK_SKEW_SECONDS)
+        if len(self._verified) > CLAIMS_CACHE_SIZE:
+            self._verified.popitem(last=False)
 
     async def _key_for(self, alg: Any, kid: Any) -> tuple[Any, list[str]]:
         if alg == "HS256" and self.secret is not None:

@@ -167,5 +167,38 @@ def main() -> None:
     cli()
 
 
+@cli.command("seed-bench")
+def seed_bench(
+    people: Annotated[int, typer.Option(min=0, help="How many people (with their records).")] = (
+        10_000
+    ),
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL URL; default PLACEMENTS_DATABASE_URL. Migrated first."),
+    ] = None,
+    reset: Annotated[bool, typer.Option(help="Empty the tables it fills first.")] = False,
+) -> None:
+    """Load benchmark data (bench/seed.py) into a PostgreSQL database with COPY."""
+    import importlib.util
+
+    from app.migrate import upgrade
+
+    url = database_url or os.environ.get("PLACEMENTS_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        typer.echo("seed-bench needs a PostgreSQL URL (--database-url).", err=True)
+        raise typer.Exit(1)
+    path = Path(__file__).resolve().parents[1] / "bench" / "seed.py"
+    if not path.is_file():
+        typer.echo("bench/seed.py is not here: run from a clone of the repository.", err=True)
+        raise typer.Exit(1)
+    spec = importlib.util.spec_from_file_location("placements_bench_seed", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    upgrade(url)
+    fixture = module.main(url.replace("+asyncpg", ""), people, reset)
+    typer.echo(f"seeded {fixture['people']} people in {fixture['seconds']} s")
+
+
 if __name__ == "__main__":
     main()
