@@ -10,7 +10,8 @@ GUIDANCE_YEAR = "2025-26"
 # The API takes the person's sex as M, F or U (as the DfE's other child-level returns do
 # since 2024-25); the SSDA903 header codes it 1 (male) or 2 (female), rule 101.
 SEX: dict[str, str] = {"M": "Male", "F": "Female", "U": "Unknown or not recorded"}
-SEX_903: dict[str, str] = {"M": "1", "F": "2"}
+# The return's SEX codes since 2024-25 (API.md): M, F and U, written as recorded.
+SEX_903: dict[str, str] = {"M": "M", "F": "F", "U": "U"}
 
 ETHNIC: dict[str, str] = {
     "WBRI": "White British",

@@ -71,7 +71,7 @@ Rule = Callable[[ChildReturn, int], Found]
 def _header(c: ChildReturn, year: int) -> Found:
     first, last = collection_year(year)
     if c.sex not in SEX_903:
-        yield "101", "SEX", "Record the child's sex as M or F (the return codes 1 or 2).", None
+        yield "101", "SEX", "Record the child's sex as M, F or U.", None
     if c.ethnicity not in ETHNIC:
         yield "103", "ETHNIC", "Record the child's ethnicity as one of the DfE's codes.", None
     if not c.upn:

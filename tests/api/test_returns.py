@@ -175,8 +175,8 @@ async def test_ssda903_cohort_every_file_row_and_code(fresh: Api) -> None:
     assert files["header.csv"][0] == ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
     assert sorted(files["header.csv"][1:]) == sorted(
         [
-            [a, "2", "01/05/2012", "WBRI", upn("201301123456"), "0", ""],
-            [b, "1", "01/01/2023", "BAFR", "UN1", "", ""],
+            [a, "F", "01/05/2012", "WBRI", upn("201301123456"), "0", ""],
+            [b, "M", "01/01/2023", "BAFR", "UN1", "", ""],
         ]
     )
     assert files["episodes.csv"][0] == [

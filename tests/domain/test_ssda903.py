@@ -168,7 +168,7 @@ def test_a_complete_child_breaks_no_rule() -> None:
 
 def test_header_rules() -> None:
     assert rules_of(child(sex=None)) == {"101"}
-    assert rules_of(child(sex="U")) == {"101"}
+    assert rules_of(child(sex="U")) == set()  # M, F or U since 2024-25 (API.md)
     assert rules_of(child(ethnicity="White")) == {"103"}
     assert rules_of(child(upn=None)) == {"442"}
     good = with_check_letter("201301123456")
