@@ -55,6 +55,49 @@ Every step writes its change, an audit entry (`GET /v1/audit`) and an event
 """
 
 
+# Seed 003's steps, in its words: the headings of part A.
+STEPS = {
+    "2": (
+        "### Step 2 (P). Practitioner refers to the Supported Living Practice Assurance "
+        "Panel & gets panel slot confirmed (R1, R3)"
+    ),
+    "3": (
+        "### Step 3 (P). Practitioner is notified to attend Practice Assurance Panel; "
+        "feedback and decision notified including actions (R3, R4)"
+    ),
+    "4": (
+        "### Step 4 (P). Once all Panel actions are completed, the Supported Living "
+        "Referral goes on (R4)"
+    ),
+    "5": (
+        "### Step 5 (PT). Referral process now begins by the Placements Team, matching "
+        "the referral to suitable vacancies (R4, R5)"
+    ),
+    "6": (
+        "### Step 6 (P&PT). Regular liaison with practitioner; placements team gives "
+        "contact details for providers (R5)"
+    ),
+    "7": (
+        "### Step 7 (P). Following assessments - if the provider accepts & they can meet "
+        "needs - the practitioner updates placements team (R5)"
+    ),
+    "8-9": (
+        "### Steps 8-9 (P, PT). Placement confirmation form for formal costings; "
+        "placements team complete formal costings (R6)"
+    ),
+    "10": "### Step 10 (P). Practitioner attends funding panel (R6)",
+    "11": (
+        "### Step 11 (P). Confirmation provided by practitioner to placements of outcome "
+        "from panel, planned moving date etc. (R6, R7)"
+    ),
+    "12": (
+        "### Step 12 (PT). Placements will send placement confirmation form to Arranging "
+        "Support placements team, cc'ing in provider (R22)"
+    ),
+    "13": "### Step 13 (PT). Referral is then closed (R1)",
+}
+
+
 async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
     set_now("2026-03-02T09:00:00+00:00")
     provider = await doc.call(
@@ -80,6 +123,18 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
         expect=201,
     )
     doc.name(vacancy.json()["id"], "flat-4")
+
+    doc.say("""
+## A. Planned: adults' supported living for 26+ (seed 003)
+
+The thirteen steps of seed 003, in its order and with its words as the headings. P is the
+practitioner, PT the placements team. Supported living is a tenancy, not a care-home
+placement, and is not used for emergency out-of-hospital support.
+
+### Step 1 (P). Practitioner identifies need for Supported Living referral (R1)
+
+The person is an adult of 26 or over; the referral starts as a `draft`.
+""")
     person = await doc.call(
         "PRACTITIONER",
         "POST",
@@ -91,19 +146,9 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
             "cohort": "adult",
             "team": ADULTS,
         },
-        show=False,
         expect=201,
     )
     doc.name(person.json()["id"], "dan")
-
-    doc.say("""
-## A. Planned: adults' supported living (seed 003)
-
-### A1. The practitioner makes and submits the referral (R1)
-
-A referral starts as a `draft`; `submit` moves it to `submitted`. Supported living must
-pass a practice assurance panel before matching.
-""")
     referral = await doc.call(
         "PRACTITIONER",
         "POST",
@@ -119,11 +164,17 @@ pass a practice assurance panel before matching.
     )
     rid = referral.json()["id"]
     doc.name(rid, "referral")
+
+    doc.say(
+        STEPS["2"]
+        + """
+
+`submit` moves the referral to `submitted`; supported living must pass a practice
+assurance panel before matching.
+"""
+    )
     await doc.call("PRACTITIONER", "POST", f"/v1/referrals/{rid}/submit", expect=200)
-
     doc.say("""
-### A2. Booking the practice assurance panel (R3)
-
 The placements team keeps the weekly panel dates. Only a supported living referral goes
 to a practice assurance panel (else 409 `panel_not_applicable`), and nothing is booked
 into a panel whose date has passed (409 `panel_date_passed`). Booking moves the referral
@@ -149,15 +200,9 @@ quality-assured.
     )
     bid = booking.json()["id"]
     doc.name(bid, "booking")
-    doc.say("""
-The deadline, and attending the panel on its date (seed 003 step 3), are now work items
-for the practitioner (rule R3):
-""")
-    await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
 
     doc.say("""
-### A3. Documents: uploaded, attached to the booking, quality-assured (R3)
-
+The practice assurance documents, no later than 3 working days before the panel (R3).
 Upload is multipart (`file`, `kind`); attaching is `{"document_id"}`. A document attached
 after `documents_due_at` is refused (409 `panel_document_deadline_passed`) unless a panel
 member sends `accept_late: true`, which is recorded. A document counts toward the booking
@@ -198,9 +243,15 @@ due" item:
         )
     await doc.call("PRACTITIONER", "GET", f"/v1/panel-bookings/{bid}", expect=200)
 
-    doc.say("""
-### A4. The panel decides on its date, with an action (R3, R4)
+    doc.say(
+        STEPS["3"]
+        + """
 
+Attending the panel on its date is a work item for the practitioner (rule R3):
+"""
+    )
+    await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
+    doc.say("""
 A decision before the panel's date is refused (409 `panel_not_yet_held`), and so is an
 approval while any required document is missing or unassured (409
 `panel_documents_missing`; `deferred` and `declined` can still be given).
@@ -227,6 +278,14 @@ proposing a match before then is refused.
     )
     action = decided.json()["actions"][0]["id"]
     doc.name(action, "panel-action")
+
+    doc.say(
+        STEPS["4"]
+        + """
+
+Proposing a match while an action is open is refused:
+"""
+    )
     await doc.call(
         "OFFICER",
         "POST",
@@ -241,15 +300,16 @@ proposing a match before then is refused.
         f"/v1/panel-bookings/{bid}/actions/{action}/complete",
         expect=200,
     )
-    doc.say("""
-The referral is now the placements team's to match (seed 003 step 5, rule R4): a work item
-for the team, closed by the first match proposed.
-""")
+    doc.say(
+        STEPS["5"]
+        + """
+
+The referral is now the placements team's to match: a work item for the team, closed by
+the first match proposed.
+"""
+    )
     await doc.call("OFFICER", "GET", "/v1/work", params={"kind": "begin_matching"}, expect=200)
-
     doc.say("""
-### A5. Matching and provider assessment (R5)
-
 A match moves `proposed -> contacted -> assessing -> accepted`. Accepting holds the vacancy
 (no other referral can take it) and moves the referral to `matched`; a referral has at most
 one accepted match, even under concurrent requests.
@@ -267,17 +327,35 @@ one accepted match, even under concurrent requests.
     )
     mid = match.json()["id"]
     doc.name(mid, "match")
-    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/contact", expect=200, show=False)
-    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/assess", expect=200, show=False)
+
+    doc.say(
+        STEPS["6"]
+        + """
+
+Contact with a potential provider is made only through the placements team, recorded on
+the match:
+"""
+    )
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/contact", expect=200)
+
+    doc.say(
+        STEPS["7"]
+        + """
+"""
+    )
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/assess", expect=200)
     await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200)
     await doc.call("OFFICER", "GET", f"/v1/vacancies/{vacancy.json()['id']}", expect=200)
 
-    doc.say("""
-### A6. Funding (R6)
+    doc.say(
+        STEPS["8-9"]
+        + """
 
-Costings in integer pence. A planned placement cannot be confirmed until its funding
-request is approved, and the decider can never be its author.
-""")
+Costings in integer pence, naming the accepted match, with their breakdown. A planned
+placement cannot be confirmed until its funding request is approved, and the decider can
+never be its author.
+"""
+    )
     await doc.call(
         "OFFICER",
         "POST",
@@ -308,11 +386,16 @@ request is approved, and the decider can never be its author.
     fid = funding.json()["id"]
     doc.name(fid, "funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
-    doc.say("""
-Supported living funding goes to the funding panel (seed 003 step 10): the practitioner
-books the request into a funding panel, and only a panel member decides it, on or after
-the panel's date (a team manager gets 409 `funding_panel_required`).
-""")
+
+    doc.say(
+        STEPS["10"]
+        + """
+
+Supported living funding goes to the funding panel: the practitioner books the request
+into a funding panel, and only a panel member decides it, on or after the panel's date
+(a team manager gets 409 `funding_panel_required`).
+"""
+    )
     funding_panel = await doc.call(
         "OFFICER",
         "POST",
@@ -348,11 +431,18 @@ the panel's date (a team manager gets 409 `funding_panel_required`).
         expect=200,
     )
 
-    doc.say("""
-### A7. Confirming the placement (R7)
+    doc.say(
+        STEPS["11"]
+        + """
 
-Confirming fills the vacancy, sets the referral to `placed`, allows one active placement
-per person, and emits `placement.confirmed` (which schedules the reviews that apply).
+The approved request carries the planned moving date (`moving_on`):
+"""
+    )
+    await doc.call("PRACTITIONER", "GET", f"/v1/funding-requests/{fid}", expect=200)
+    doc.say("""
+Confirming the placement on that date fills the vacancy, sets the referral to `placed`,
+allows one active placement per person, and emits `placement.confirmed` (which schedules
+the reviews that apply).
 """)
     set_now("2026-04-20T10:00:00+01:00")
     placement = await doc.call(
@@ -371,12 +461,14 @@ per person, and emits `placement.confirmed` (which schedules the reviews that ap
     doc.name(placement.json()["id"], "placement")
     await doc.call("PRACTITIONER", "GET", f"/v1/referrals/{rid}", expect=200)
 
-    doc.say("""
-### A8. Arranging support (R22, seed 003 step 12)
+    doc.say(
+        STEPS["12"]
+        + """
 
 The placements team sends the placement confirmation to the Arranging Support team,
 copying the provider; until it is recorded the referral cannot close.
-""")
+"""
+    )
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=409)
     await doc.call(
         "OFFICER",
@@ -391,6 +483,8 @@ copying the provider; until it is recorded the referral cannot close.
         },
         expect=200,
     )
+
+    doc.say(STEPS["13"])
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
