@@ -7,10 +7,13 @@ It fails when the committed file differs; regenerate after a deliberate change w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
+from tests.conftest import Backend, make_backend
 from tests.docgen import Person, Recorder, SetNow, check_doc, token_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "pathway.md"
@@ -632,5 +635,17 @@ async def run_flows(http: httpx.AsyncClient, set_now: SetNow) -> str:
     return doc.render()
 
 
-async def test_pathway_doc_is_what_the_api_does(tmp_path: Path) -> None:
-    await check_doc(DOC, run_flows, tmp_path, "2026-03-02T09:00:00+00:00")
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty, migrated database of its own: a new SQLite file or PostgreSQL schema."""
+    yield from make_backend(request.param, tmp_path)
+
+
+async def test_pathway_doc_is_what_the_api_does(tmp_path: Path, fresh_database: Backend) -> None:
+    await check_doc(
+        DOC,
+        run_flows,
+        tmp_path,
+        "2026-03-02T09:00:00+00:00",
+        database=(fresh_database.url, fresh_database.schema),
+    )
