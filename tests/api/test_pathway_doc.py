@@ -1,6 +1,9 @@
 """docs/pathway.md is produced by this test: the two placement pathways of seeds 000 and
-003, run against a fresh app with a fixed clock, every request and response written down.
-It fails when the committed file differs; regenerate after a deliberate change with
+003, run against a fresh app with a fixed clock, every request and response written down,
+once on a new SQLite database and once on a new PostgreSQL schema. Part A follows seed
+003's thirteen steps in order; part B seed 000's emergency bullets until the referral
+leaves the duty tracker and closes. It fails when the committed file differs from what
+either backend produces; regenerate after a deliberate change with
 
     UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_pathway_doc.py
 """
@@ -526,7 +529,10 @@ async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
     doc.say("""
 ## B. Emergency: a same-day foster placement (seed 000, R2)
 
-### B1. The emergency referral goes straight to matching
+Seed 000's emergency process, bullet by bullet, until the referral leaves the placement
+duty tracker and closes.
+
+### B1. 'Placement Matching' step received into the placement commissioning officer's workflow
 
 On submit an emergency referral skips panel, goes to `matching`, and raises a same-day work
 item for the placements team's duty officer.
@@ -550,11 +556,23 @@ item for the placements team's duty officer.
     await doc.call("OFFICER", "GET", "/v1/work", params={"team": "placements"}, expect=200)
 
     doc.say("""
-### B2. Matched to an emergency-rota foster carer and confirmed the same evening
+### B2. The officer alerts the team around the child duty worker (R2)
+
+Each follow-up is `POST /v1/referrals/{id}/follow-ups` with its `kind`.
+""")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "tac_duty_alerted"},
+        expect=201,
+    )
+
+    doc.say("""
+### B3. A carer from the out of hours rota is identified and shared with the child's social worker
 
 Only foster carers on the emergency rota, or providers with an open vacancy, can take an
-emergency referral (409 `emergency_provider_not_eligible` otherwise). The placement is
-confirmed first; funding follows.
+emergency referral (409 `emergency_provider_not_eligible` otherwise).
 """)
     match = await doc.call(
         "OFFICER",
@@ -568,6 +586,19 @@ confirmed first; funding follows.
     for verb in ("contact", "assess"):
         await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/{verb}", expect=200, show=False)
     await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200, show=False)
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "csw_informed"},
+        expect=201,
+    )
+
+    doc.say("""
+### B4. Placement arrangements confirmed with the CSW, the same evening
+
+The placement is confirmed first; funding follows.
+""")
     placement = await doc.call(
         "OFFICER",
         "POST",
@@ -584,14 +615,17 @@ confirmed first; funding follows.
     doc.name(pid, "emergency-placement")
 
     doc.say("""
-### B3. The duty tracker shows what is still owed
+### B5. The placement is on the Placement Duty Tracker
 
-The referral stays on `GET /v1/duty-tracker` until the placement is confirmed, its funding
-request has been sent for sign-off and the courtesy call is made.
+The referral stays on `GET /v1/duty-tracker` until every follow-up is done: the placement
+confirmed, the TAC duty worker alerted, the CSW informed, the funding request sent for
+sign-off, the courtesy call made and the sustainability reviewed.
 """)
     await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
 
-    doc.say("### B4. The funding request is submitted for sign-off afterwards (R6)")
+    doc.say("""
+### B6. The Application for Funding is completed and sent to the team manager for sign-off (R6)
+""")
     set_now("2026-05-16T10:00:00+01:00")
     funding = await doc.call(
         "OFFICER",
@@ -604,17 +638,7 @@ request has been sent for sign-off and the courtesy call is made.
     doc.name(fid, "emergency-funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
 
-    doc.say("### B5. The TAC duty worker, the social worker, the sustainability review (R2)")
-    for body in (
-        {"kind": "tac_duty_alerted"},
-        {"kind": "csw_informed"},
-        {"kind": "sustainability_reviewed", "outcome": "sustain"},
-    ):
-        await doc.call(
-            "OFFICER", "POST", f"/v1/referrals/{rid}/follow-ups", json_body=body, expect=201
-        )
-
-    doc.say("### B6. The courtesy call, and the duty tracker is clear")
+    doc.say("### B7. The placing officer arranges the courtesy call to the foster carer")
     await doc.call(
         "OFFICER",
         "POST",
@@ -622,8 +646,24 @@ request has been sent for sign-off and the courtesy call is made.
         json_body={"notes": "Carer settled; school run arranged."},
         expect=200,
     )
+    doc.say("One follow-up is still owed:")
     await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
-    doc.say("With every follow-up done, the referral can be closed (R1):")
+
+    doc.say("""
+### B8. Liaising with the CSW on whether the emergency placement can sustain (R2)
+
+With the sustainability reviewed the referral leaves the duty tracker.
+""")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "sustainability_reviewed", "outcome": "sustain"},
+        expect=201,
+    )
+    await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
+
+    doc.say("### B9. With every follow-up done, the referral is closed (R1)")
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
