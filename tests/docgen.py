@@ -138,10 +138,17 @@ async def check_doc(
     flow: Callable[[httpx.AsyncClient, SetNow], Awaitable[str]],
     tmp_path: Path,
     start: str,
+    database: tuple[str, str | None] | None = None,
 ) -> None:
-    """Run `flow` on a fresh SQLite database with a clock it sets, and compare with `doc`."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'doc.db'}"
-    await asyncio.to_thread(upgrade, url)  # alembic runs its own event loop
+    """Run `flow` on a fresh database with a clock it sets, and compare with `doc`.
+
+    `database` is (url, schema) of an empty, migrated database (a fresh PostgreSQL schema);
+    without it a new SQLite file is made."""
+    if database is None:
+        url, schema = f"sqlite+aiosqlite:///{tmp_path / 'doc.db'}", None
+        await asyncio.to_thread(upgrade, url)  # alembic runs its own event loop
+    else:
+        url, schema = database
     now = {"value": datetime.fromisoformat(start)}
 
     def set_now(value: str) -> None:
@@ -150,6 +157,7 @@ async def check_doc(
     app = create_app(
         Settings(database_url=url, jwt_secret=SECRET, files_dir=tmp_path / "files"),
         clock=lambda: now["value"],
+        schema=schema,
     )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:

@@ -1,16 +1,22 @@
 """docs/pathway.md is produced by this test: the two placement pathways of seeds 000 and
-003, run against a fresh app with a fixed clock, every request and response written down.
-It fails when the committed file differs; regenerate after a deliberate change with
+003, run against a fresh app with a fixed clock, every request and response written down,
+once on a new SQLite database and once on a new PostgreSQL schema. Part A follows seed
+003's thirteen steps in order; part B seed 000's emergency bullets until the referral
+leaves the duty tracker and closes. It fails when the committed file differs from what
+either backend produces; regenerate after a deliberate change with
 
     UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_pathway_doc.py
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
+from tests.conftest import Backend, make_backend
 from tests.docgen import Person, Recorder, SetNow, check_doc, token_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "pathway.md"
@@ -55,6 +61,49 @@ Every step writes its change, an audit entry (`GET /v1/audit`) and an event
 """
 
 
+# Seed 003's steps, in its words: the headings of part A.
+STEPS = {
+    "2": (
+        "### Step 2 (P). Practitioner refers to the Supported Living Practice Assurance "
+        "Panel & gets panel slot confirmed (R1, R3)"
+    ),
+    "3": (
+        "### Step 3 (P). Practitioner is notified to attend Practice Assurance Panel; "
+        "feedback and decision notified including actions (R3, R4)"
+    ),
+    "4": (
+        "### Step 4 (P). Once all Panel actions are completed, the Supported Living "
+        "Referral goes on (R4)"
+    ),
+    "5": (
+        "### Step 5 (PT). Referral process now begins by the Placements Team, matching "
+        "the referral to suitable vacancies (R4, R5)"
+    ),
+    "6": (
+        "### Step 6 (P&PT). Regular liaison with practitioner; placements team gives "
+        "contact details for providers (R5)"
+    ),
+    "7": (
+        "### Step 7 (P). Following assessments - if the provider accepts & they can meet "
+        "needs - the practitioner updates placements team (R5)"
+    ),
+    "8-9": (
+        "### Steps 8-9 (P, PT). Placement confirmation form for formal costings; "
+        "placements team complete formal costings (R6)"
+    ),
+    "10": "### Step 10 (P). Practitioner attends funding panel (R6)",
+    "11": (
+        "### Step 11 (P). Confirmation provided by practitioner to placements of outcome "
+        "from panel, planned moving date etc. (R6, R7)"
+    ),
+    "12": (
+        "### Step 12 (PT). Placements will send placement confirmation form to Arranging "
+        "Support placements team, cc'ing in provider (R22)"
+    ),
+    "13": "### Step 13 (PT). Referral is then closed (R1)",
+}
+
+
 async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
     set_now("2026-03-02T09:00:00+00:00")
     provider = await doc.call(
@@ -80,6 +129,18 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
         expect=201,
     )
     doc.name(vacancy.json()["id"], "flat-4")
+
+    doc.say("""
+## A. Planned: adults' supported living for 26+ (seed 003)
+
+The thirteen steps of seed 003, in its order and with its words as the headings. P is the
+practitioner, PT the placements team. Supported living is a tenancy, not a care-home
+placement, and is not used for emergency out-of-hospital support.
+
+### Step 1 (P). Practitioner identifies need for Supported Living referral (R1)
+
+The person is an adult of 26 or over; the referral starts as a `draft`.
+""")
     person = await doc.call(
         "PRACTITIONER",
         "POST",
@@ -91,19 +152,9 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
             "cohort": "adult",
             "team": ADULTS,
         },
-        show=False,
         expect=201,
     )
     doc.name(person.json()["id"], "dan")
-
-    doc.say("""
-## A. Planned: adults' supported living (seed 003)
-
-### A1. The practitioner makes and submits the referral (R1)
-
-A referral starts as a `draft`; `submit` moves it to `submitted`. Supported living must
-pass a practice assurance panel before matching.
-""")
     referral = await doc.call(
         "PRACTITIONER",
         "POST",
@@ -119,11 +170,17 @@ pass a practice assurance panel before matching.
     )
     rid = referral.json()["id"]
     doc.name(rid, "referral")
+
+    doc.say(
+        STEPS["2"]
+        + """
+
+`submit` moves the referral to `submitted`; supported living must pass a practice
+assurance panel before matching.
+"""
+    )
     await doc.call("PRACTITIONER", "POST", f"/v1/referrals/{rid}/submit", expect=200)
-
     doc.say("""
-### A2. Booking the practice assurance panel (R3)
-
 The placements team keeps the weekly panel dates. Only a supported living referral goes
 to a practice assurance panel (else 409 `panel_not_applicable`), and nothing is booked
 into a panel whose date has passed (409 `panel_date_passed`). Booking moves the referral
@@ -149,15 +206,9 @@ quality-assured.
     )
     bid = booking.json()["id"]
     doc.name(bid, "booking")
-    doc.say("""
-The deadline, and attending the panel on its date (seed 003 step 3), are now work items
-for the practitioner (rule R3):
-""")
-    await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
 
     doc.say("""
-### A3. Documents: uploaded, attached to the booking, quality-assured (R3)
-
+The practice assurance documents, no later than 3 working days before the panel (R3).
 Upload is multipart (`file`, `kind`); attaching is `{"document_id"}`. A document attached
 after `documents_due_at` is refused (409 `panel_document_deadline_passed`) unless a panel
 member sends `accept_late: true`, which is recorded. A document counts toward the booking
@@ -198,9 +249,15 @@ due" item:
         )
     await doc.call("PRACTITIONER", "GET", f"/v1/panel-bookings/{bid}", expect=200)
 
-    doc.say("""
-### A4. The panel decides on its date, with an action (R3, R4)
+    doc.say(
+        STEPS["3"]
+        + """
 
+Attending the panel on its date is a work item for the practitioner (rule R3):
+"""
+    )
+    await doc.call("PRACTITIONER", "GET", "/v1/work", params={"assignee": "me"}, expect=200)
+    doc.say("""
 A decision before the panel's date is refused (409 `panel_not_yet_held`), and so is an
 approval while any required document is missing or unassured (409
 `panel_documents_missing`; `deferred` and `declined` can still be given).
@@ -227,6 +284,14 @@ proposing a match before then is refused.
     )
     action = decided.json()["actions"][0]["id"]
     doc.name(action, "panel-action")
+
+    doc.say(
+        STEPS["4"]
+        + """
+
+Proposing a match while an action is open is refused:
+"""
+    )
     await doc.call(
         "OFFICER",
         "POST",
@@ -241,15 +306,16 @@ proposing a match before then is refused.
         f"/v1/panel-bookings/{bid}/actions/{action}/complete",
         expect=200,
     )
-    doc.say("""
-The referral is now the placements team's to match (seed 003 step 5, rule R4): a work item
-for the team, closed by the first match proposed.
-""")
+    doc.say(
+        STEPS["5"]
+        + """
+
+The referral is now the placements team's to match: a work item for the team, closed by
+the first match proposed.
+"""
+    )
     await doc.call("OFFICER", "GET", "/v1/work", params={"kind": "begin_matching"}, expect=200)
-
     doc.say("""
-### A5. Matching and provider assessment (R5)
-
 A match moves `proposed -> contacted -> assessing -> accepted`. Accepting holds the vacancy
 (no other referral can take it) and moves the referral to `matched`; a referral has at most
 one accepted match, even under concurrent requests.
@@ -267,17 +333,35 @@ one accepted match, even under concurrent requests.
     )
     mid = match.json()["id"]
     doc.name(mid, "match")
-    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/contact", expect=200, show=False)
-    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/assess", expect=200, show=False)
+
+    doc.say(
+        STEPS["6"]
+        + """
+
+Contact with a potential provider is made only through the placements team, recorded on
+the match:
+"""
+    )
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/contact", expect=200)
+
+    doc.say(
+        STEPS["7"]
+        + """
+"""
+    )
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/assess", expect=200)
     await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200)
     await doc.call("OFFICER", "GET", f"/v1/vacancies/{vacancy.json()['id']}", expect=200)
 
-    doc.say("""
-### A6. Funding (R6)
+    doc.say(
+        STEPS["8-9"]
+        + """
 
-Costings in integer pence. A planned placement cannot be confirmed until its funding
-request is approved, and the decider can never be its author.
-""")
+Costings in integer pence, naming the accepted match, with their breakdown. A planned
+placement cannot be confirmed until its funding request is approved, and the decider can
+never be its author.
+"""
+    )
     await doc.call(
         "OFFICER",
         "POST",
@@ -308,11 +392,16 @@ request is approved, and the decider can never be its author.
     fid = funding.json()["id"]
     doc.name(fid, "funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
-    doc.say("""
-Supported living funding goes to the funding panel (seed 003 step 10): the practitioner
-books the request into a funding panel, and only a panel member decides it, on or after
-the panel's date (a team manager gets 409 `funding_panel_required`).
-""")
+
+    doc.say(
+        STEPS["10"]
+        + """
+
+Supported living funding goes to the funding panel: the practitioner books the request
+into a funding panel, and only a panel member decides it, on or after the panel's date
+(a team manager gets 409 `funding_panel_required`).
+"""
+    )
     funding_panel = await doc.call(
         "OFFICER",
         "POST",
@@ -348,11 +437,18 @@ the panel's date (a team manager gets 409 `funding_panel_required`).
         expect=200,
     )
 
-    doc.say("""
-### A7. Confirming the placement (R7)
+    doc.say(
+        STEPS["11"]
+        + """
 
-Confirming fills the vacancy, sets the referral to `placed`, allows one active placement
-per person, and emits `placement.confirmed` (which schedules the reviews that apply).
+The approved request carries the planned moving date (`moving_on`):
+"""
+    )
+    await doc.call("PRACTITIONER", "GET", f"/v1/funding-requests/{fid}", expect=200)
+    doc.say("""
+Confirming the placement on that date fills the vacancy, sets the referral to `placed`,
+allows one active placement per person, and emits `placement.confirmed` (which schedules
+the reviews that apply).
 """)
     set_now("2026-04-20T10:00:00+01:00")
     placement = await doc.call(
@@ -371,12 +467,14 @@ per person, and emits `placement.confirmed` (which schedules the reviews that ap
     doc.name(placement.json()["id"], "placement")
     await doc.call("PRACTITIONER", "GET", f"/v1/referrals/{rid}", expect=200)
 
-    doc.say("""
-### A8. Arranging support (R22, seed 003 step 12)
+    doc.say(
+        STEPS["12"]
+        + """
 
 The placements team sends the placement confirmation to the Arranging Support team,
 copying the provider; until it is recorded the referral cannot close.
-""")
+"""
+    )
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=409)
     await doc.call(
         "OFFICER",
@@ -391,6 +489,8 @@ copying the provider; until it is recorded the referral cannot close.
         },
         expect=200,
     )
+
+    doc.say(STEPS["13"])
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
@@ -429,7 +529,10 @@ async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
     doc.say("""
 ## B. Emergency: a same-day foster placement (seed 000, R2)
 
-### B1. The emergency referral goes straight to matching
+Seed 000's emergency process, bullet by bullet, until the referral leaves the placement
+duty tracker and closes.
+
+### B1. 'Placement Matching' step received into the placement commissioning officer's workflow
 
 On submit an emergency referral skips panel, goes to `matching`, and raises a same-day work
 item for the placements team's duty officer.
@@ -453,11 +556,23 @@ item for the placements team's duty officer.
     await doc.call("OFFICER", "GET", "/v1/work", params={"team": "placements"}, expect=200)
 
     doc.say("""
-### B2. Matched to an emergency-rota foster carer and confirmed the same evening
+### B2. The officer alerts the team around the child duty worker (R2)
+
+Each follow-up is `POST /v1/referrals/{id}/follow-ups` with its `kind`.
+""")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "tac_duty_alerted"},
+        expect=201,
+    )
+
+    doc.say("""
+### B3. A carer from the out of hours rota is identified and shared with the child's social worker
 
 Only foster carers on the emergency rota, or providers with an open vacancy, can take an
-emergency referral (409 `emergency_provider_not_eligible` otherwise). The placement is
-confirmed first; funding follows.
+emergency referral (409 `emergency_provider_not_eligible` otherwise).
 """)
     match = await doc.call(
         "OFFICER",
@@ -471,6 +586,19 @@ confirmed first; funding follows.
     for verb in ("contact", "assess"):
         await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/{verb}", expect=200, show=False)
     await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200, show=False)
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "csw_informed"},
+        expect=201,
+    )
+
+    doc.say("""
+### B4. Placement arrangements confirmed with the CSW, the same evening
+
+The placement is confirmed first; funding follows.
+""")
     placement = await doc.call(
         "OFFICER",
         "POST",
@@ -487,14 +615,17 @@ confirmed first; funding follows.
     doc.name(pid, "emergency-placement")
 
     doc.say("""
-### B3. The duty tracker shows what is still owed
+### B5. The placement is on the Placement Duty Tracker
 
-The referral stays on `GET /v1/duty-tracker` until the placement is confirmed, its funding
-request has been sent for sign-off and the courtesy call is made.
+The referral stays on `GET /v1/duty-tracker` until every follow-up is done: the placement
+confirmed, the TAC duty worker alerted, the CSW informed, the funding request sent for
+sign-off, the courtesy call made and the sustainability reviewed.
 """)
     await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
 
-    doc.say("### B4. The funding request is submitted for sign-off afterwards (R6)")
+    doc.say("""
+### B6. The Application for Funding is completed and sent to the team manager for sign-off (R6)
+""")
     set_now("2026-05-16T10:00:00+01:00")
     funding = await doc.call(
         "OFFICER",
@@ -507,17 +638,7 @@ request has been sent for sign-off and the courtesy call is made.
     doc.name(fid, "emergency-funding-request")
     await doc.call("OFFICER", "POST", f"/v1/funding-requests/{fid}/submit", expect=200)
 
-    doc.say("### B5. The TAC duty worker, the social worker, the sustainability review (R2)")
-    for body in (
-        {"kind": "tac_duty_alerted"},
-        {"kind": "csw_informed"},
-        {"kind": "sustainability_reviewed", "outcome": "sustain"},
-    ):
-        await doc.call(
-            "OFFICER", "POST", f"/v1/referrals/{rid}/follow-ups", json_body=body, expect=201
-        )
-
-    doc.say("### B6. The courtesy call, and the duty tracker is clear")
+    doc.say("### B7. The placing officer arranges the courtesy call to the foster carer")
     await doc.call(
         "OFFICER",
         "POST",
@@ -525,8 +646,24 @@ request has been sent for sign-off and the courtesy call is made.
         json_body={"notes": "Carer settled; school run arranged."},
         expect=200,
     )
+    doc.say("One follow-up is still owed:")
     await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
-    doc.say("With every follow-up done, the referral can be closed (R1):")
+
+    doc.say("""
+### B8. Liaising with the CSW on whether the emergency placement can sustain (R2)
+
+With the sustainability reviewed the referral leaves the duty tracker.
+""")
+    await doc.call(
+        "OFFICER",
+        "POST",
+        f"/v1/referrals/{rid}/follow-ups",
+        json_body={"kind": "sustainability_reviewed", "outcome": "sustain"},
+        expect=201,
+    )
+    await doc.call("OFFICER", "GET", "/v1/duty-tracker", expect=200)
+
+    doc.say("### B9. With every follow-up done, the referral is closed (R1)")
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
@@ -538,5 +675,17 @@ async def run_flows(http: httpx.AsyncClient, set_now: SetNow) -> str:
     return doc.render()
 
 
-async def test_pathway_doc_is_what_the_api_does(tmp_path: Path) -> None:
-    await check_doc(DOC, run_flows, tmp_path, "2026-03-02T09:00:00+00:00")
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty, migrated database of its own: a new SQLite file or PostgreSQL schema."""
+    yield from make_backend(request.param, tmp_path)
+
+
+async def test_pathway_doc_is_what_the_api_does(tmp_path: Path, fresh_database: Backend) -> None:
+    await check_doc(
+        DOC,
+        run_flows,
+        tmp_path,
+        "2026-03-02T09:00:00+00:00",
+        database=(fresh_database.url, fresh_database.schema),
+    )
