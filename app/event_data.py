@@ -177,7 +177,9 @@ def checked(
     strict, else the offending keys are dropped (and their names logged, never values)."""
     if not data:
         return {}
-    refused = sorted(k for k, v in data.items() if not allowed(k, v))
+    refused = sorted(
+        k for k, v in data.items() if not (allowed(k, v) or _team_move(event_type, k, v))
+    )
     if refused:
         if STRICT if strict is None else strict:
             raise PersonalDataInEvent(
@@ -185,6 +187,20 @@ def checked(
             )
         log.warning("event_data_refused", event_type=event_type, keys=refused)
     return {k: _jsonable(v) for k, v in data.items() if k not in refused}
+
+
+def _team_move(event_type: str, key: str, value: Any) -> bool:
+    """`person.transferred` names the teams it moved between (`from`, `to`): team names,
+    not personal data, and free-form in the contract (1-100 characters)."""
+    return (
+        event_type == "person.transferred"
+        and key in ("from", "to")
+        and isinstance(value, str)
+        and TEAM.match(value) is not None
+    )
+
+
+TEAM = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
 
 
 def thin(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import uuid
 from types import FrameType
 from typing import Any
 
@@ -66,11 +67,16 @@ class EdgeMiddleware:
             return
         size = sum(len(name) + len(value) for name, value in scope.get("headers", []))
         if size > self.max_header_bytes:
+            # Refused before the request-context layer: the problem gets its own id.
+            problem = RequestHeadersTooLarge(
+                f"The request's headers are over {self.max_header_bytes} bytes."
+            )
+            request_id = uuid.uuid4().hex
             await send_problem(
                 send,
-                RequestHeadersTooLarge(
-                    f"The request's headers are over {self.max_header_bytes} bytes."
-                ),
+                problem,
+                extra_headers=[(b"x-request-id", request_id.encode())],
+                request_id=request_id,
             )
             return
 

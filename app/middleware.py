@@ -59,9 +59,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def send_problem(
-    send: Send, problem: Problem, extra_headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    problem: Problem,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+    *,
+    request_id: str | None = None,
 ) -> None:
-    body = json.dumps(problem.body()).encode()
+    body = json.dumps(problem.body(request_id=request_id)).encode()
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
