@@ -346,3 +346,20 @@ class UnitOfWork:
             stmt = stmt.where(col(WorkItem.kind).in_(list(kinds)))
         result = await self.session.execute(stmt)
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def close_work_item(self, item_id: uuid.UUID | None, *, reason: str = "done") -> bool:
+        """Close one work item by id (a review action's, a send's) if it is still open."""
+        if item_id is None:
+            return False
+        result = await self.session.execute(
+            update(WorkItem)
+            .where(col(WorkItem.id) == item_id)
+            .where(col(WorkItem.closed_at).is_(None))
+            .values(
+                closed_at=self.now,
+                closed_by=self.principal.sub,
+                closed_reason=reason,
+                version=WorkItem.version + 1,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from app.context import Context
@@ -49,7 +48,6 @@ from app.models import (
     Review,
     ReviewAction,
     ReviewParticipant,
-    WorkItem,
 )
 from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
@@ -141,17 +139,6 @@ async def full_reads(uow: UnitOfWork, reviews: Sequence[Review]) -> list[ReviewR
 
 async def full_read(uow: UnitOfWork, review: Review) -> ReviewRead:
     return (await full_reads(uow, [review]))[0]
-
-
-async def _close_item(uow: UnitOfWork, item_id: uuid.UUID | None, reason: str) -> None:
-    if item_id is None:
-        return
-    await uow.session.execute(
-        update(WorkItem)
-        .where(col(WorkItem.id) == item_id)
-        .where(col(WorkItem.closed_at).is_(None))
-        .values(closed_at=uow.now, closed_by=uow.principal.sub, closed_reason=reason)
-    )
 
 
 def _schedule(
@@ -344,7 +331,7 @@ async def record(
             action = by_id[given.action_id]
             if given.done and not action.done:
                 _complete(uow, action, given.note)
-                await _close_item(uow, action.work_item_id, "done_at_review")
+                await uow.close_work_item(action.work_item_id, reason="done_at_review")
         review.held_on = body.held_on
         review.record = body.model_dump(mode="json")
         review.recorded_at = uow.now
@@ -481,7 +468,7 @@ async def complete_action(
         if action.done:
             raise InvalidTransition("This review action is already done.", rule="R15")
         _complete(uow, action, body.note if body else None)
-        await _close_item(uow, action.work_item_id, "done")
+        await uow.close_work_item(action.work_item_id, reason="done")
         uow.touch(review)
         await uow.flush()
         read = ReviewActionRead.model_validate(action)
@@ -532,7 +519,7 @@ async def record_sent(
         row.sent_format = body.format
         row.sent_by = p.sub
         uow.add(row)
-        await _close_item(uow, row.work_item_id, "sent")
+        await uow.close_work_item(row.work_item_id, reason="sent")
         uow.touch(review)
         await uow.flush()
         read = ReviewParticipantRead.model_validate(row)
