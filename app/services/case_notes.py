@@ -17,9 +17,8 @@ from app.domain.errors import InvalidInput
 from app.ids import uuid7
 from app.models import CaseNote, Person
 from app.pagination import PageParams
-from app.problems import NotFound
 from app.schemas.case_notes import CaseNoteCreate, CaseNoteRead
-from app.services.common import fetch_page, load_visible
+from app.services.common import fetch_page, load_child, load_visible
 
 SUBJECT = "case_note"
 ALERT_KIND = "case_note_alert"
@@ -93,8 +92,12 @@ async def list_notes(
 async def get(ctx: Context, person_id: uuid.UUID, note_id: uuid.UUID) -> CaseNoteRead:
     async with ctx.uow() as uow:
         person = await load_visible(uow, Person, person_id)
-        note = await uow.get(CaseNote, note_id)
-        if note is None or note.person_id != person.id:
-            raise NotFound(f"No case note {note_id} on this person's record.")
+        note = await load_child(
+            uow,
+            CaseNote,
+            note_id,
+            parent=("person_id", person.id),
+            missing=f"No case note {note_id} on this person's record.",
+        )
         await uow.audit_reads(SUBJECT, [note.id], "case_note.read")
         return to_read(note)

@@ -116,6 +116,25 @@ async def load_visible(
     return row
 
 
+async def load_child(
+    uow: UnitOfWork,
+    model: type[M],
+    id_: uuid.UUID,
+    *,
+    parent: tuple[str, uuid.UUID],
+    missing: str,
+    for_update: bool = False,
+) -> M:
+    """A row that lives under a parent already loaded (and scope-checked): an action of a
+    review, a note on a person. `parent` is (the row's parent column, the parent's id);
+    a row that is missing or under another parent is 404 `missing`."""
+    row = await uow.get(model, id_, for_update=for_update)
+    column, parent_id = parent
+    if row is None or getattr(row, column) != parent_id:
+        raise NotFound(missing)
+    return row
+
+
 async def load_for_change(
     uow: UnitOfWork,
     model: type[M],

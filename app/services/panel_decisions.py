@@ -32,9 +32,8 @@ from app.domain.panels import (
 )
 from app.ids import uuid7
 from app.models import PanelAction, PanelBooking, Referral
-from app.problems import NotFound
 from app.schemas.panels import DecisionBody, PanelBookingRead
-from app.services.common import load_for_change, load_visible
+from app.services.common import load_child, load_for_change, load_visible
 from app.services.panel_bookings import (
     ACTION_SUBJECT,
     ATTEND,
@@ -208,9 +207,14 @@ async def complete_action(
         booking = await load_for_change(
             uow, PanelBooking, booking_id, "panel_actions.complete", if_match
         )
-        action = await uow.get(PanelAction, action_id, for_update=True)
-        if action is None or action.booking_id != booking.id:
-            raise NotFound(f"No panel action {action_id} on this booking.")
+        action = await load_child(
+            uow,
+            PanelAction,
+            action_id,
+            parent=("booking_id", booking.id),
+            missing=f"No panel action {action_id} on this booking.",
+            for_update=True,
+        )
         BOOKING.transition(booking.status, "complete_action")
         if action.done:
             raise InvalidTransition("That panel action is already done.", rule="R4")

@@ -50,7 +50,7 @@ from app.models import (
     ReviewParticipant,
 )
 from app.pagination import PageParams
-from app.problems import Forbidden, NotFound
+from app.problems import Forbidden
 from app.schemas.review_records import (
     ActionComplete,
     PersonParticipant,
@@ -60,7 +60,7 @@ from app.schemas.review_records import (
     ReviewRecord,
 )
 from app.schemas.reviews import ExtraReview, ReviewRead
-from app.services.common import check_if_match, load_visible, scoped_page
+from app.services.common import check_if_match, load_child, load_visible, scoped_page
 from app.uow import UnitOfWork
 
 SUBJECT = "review"
@@ -458,9 +458,14 @@ async def complete_action(
     """R15: the action's owner (or a reviewer) completes it; its work item closes."""
     async with ctx.uow() as uow:
         review = await load_visible(uow, Review, review_id, for_update=True)
-        action = await uow.get(ReviewAction, action_id, for_update=True)
-        if action is None or action.review_id != review.id:
-            raise NotFound(f"No action {action_id} on review {review_id}.")
+        action = await load_child(
+            uow,
+            ReviewAction,
+            action_id,
+            parent=("review_id", review.id),
+            missing=f"No action {action_id} on review {review_id}.",
+            for_update=True,
+        )
         p = ctx.principal
         if p.sub != action.owner and "reviewer" not in p.roles:
             raise Forbidden("Only the action's owner or a reviewer may complete it.")
@@ -494,9 +499,14 @@ async def record_sent(
     without an account, in their format; the send item closes."""
     async with ctx.uow() as uow:
         review = await load_visible(uow, Review, review_id, for_update=True)
-        row = await uow.get(ReviewParticipant, participant_id, for_update=True)
-        if row is None or row.review_id != review.id:
-            raise NotFound(f"No participant {participant_id} on review {review_id}.")
+        row = await load_child(
+            uow,
+            ReviewParticipant,
+            participant_id,
+            parent=("review_id", review.id),
+            missing=f"No participant {participant_id} on review {review_id}.",
+            for_update=True,
+        )
         p = ctx.principal
         if p.sub != review.recorded_by and "reviewer" not in p.roles:
             raise Forbidden("Only the review's author or a reviewer may record the record sent.")
