@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app import errors
+from app import contract, errors
 from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
@@ -274,7 +274,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = doc["components"].get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
-    return doc
+    return contract.apply(doc)  # problems, response headers and summaries (app/contract.py)
 
 
 def __getattr__(name: str) -> Any:
