@@ -29,6 +29,7 @@ from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.migrate import migration_state
+from app.ratelimit import RateLimiter
 from app.routers import (
     audit,
     case_notes,
@@ -156,6 +157,7 @@ def create_app(
         lease=timedelta(seconds=settings.idempotency_lease_seconds),
     )
     app.state.authenticator = Authenticator(settings)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.storage = LocalStorage(Path(settings.files_dir))
     app.state.clock = clock
 
