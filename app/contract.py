@@ -70,7 +70,7 @@ CODES: dict[str, Code] = {
         409, "The booking's document deadline has passed.", "R3"
     ),
     "panel_documents_missing": Code(409, "Required documents are not attached and assured.", "R3"),
-    "panel_not_yet_held": Code(409, "The panel's date has not come yet.", "R3"),
+    "panel_not_yet_held": Code(409, "The panel's date has not come yet.", "R3, R6"),
     "panel_date_passed": Code(409, "The panel is in the past.", "R3"),
     "panel_not_applicable": Code(409, "This referral does not go to that kind of panel.", "R3"),
     "panel_actions_outstanding": Code(409, "The referral owes panel actions.", "R4"),
