@@ -10,12 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.domain.errors import DomainError
 from app.problems import (
     PROBLEM_MEDIA_TYPE,
-    BadRequest,
     Conflict,
+    MalformedBody,
     MethodNotAllowed,
     NotFound,
     Problem,
@@ -51,6 +52,22 @@ def _validation_errors(errors: Any) -> list[dict[str, Any]]:
     return out
 
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the request's path serves, over all the routes that match it (a path
+    can be served by several: GET and PATCH /v1/referrals/{id})."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -63,6 +80,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            # Not JSON at all: the body could not be parsed, so no field is at fault.
+            return problem_response(
+                request,
+                MalformedBody(
+                    "The body is not valid JSON.",
+                    errors=[{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}],
+                ),
+            )
         first = errors[0] if errors else {"loc": [], "msg": "invalid"}
         where = ".".join(str(p) for p in first["loc"])
         return problem_response(
@@ -75,6 +101,9 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             problem: Problem = NotFound("No such resource.")
         elif exc.status_code == 405:
+            methods = allowed_methods(request)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
             problem = MethodNotAllowed(
                 f"{request.method} is not allowed here; records are never deleted (R19)."
                 if request.method == "DELETE"
@@ -82,7 +111,10 @@ def install(app: FastAPI) -> None:
                 headers=headers,
             )
         elif exc.status_code == 400:
-            problem = BadRequest(str(exc.detail))
+            # FastAPI's only 400: a body it could not parse (not UTF-8, a broken form).
+            problem = MalformedBody(
+                "The body could not be parsed (send UTF-8 JSON, or a valid multipart form)."
+            )
         else:
             problem = Problem(str(exc.detail))
             problem.status = exc.status_code

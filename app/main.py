@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app import errors
+from app import contract, errors
 from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
@@ -29,6 +29,7 @@ from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
 from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
 from app.migrate import migration_state
+from app.ratelimit import RateLimiter
 from app.routers import (
     audit,
     case_notes,
@@ -156,6 +157,7 @@ def create_app(
         lease=timedelta(seconds=settings.idempotency_lease_seconds),
     )
     app.state.authenticator = Authenticator(settings)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.storage = LocalStorage(Path(settings.files_dir))
     app.state.clock = clock
 
@@ -274,7 +276,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = doc["components"].get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
-    return doc
+    return contract.apply(doc)  # problems, response headers and summaries (app/contract.py)
 
 
 def __getattr__(name: str) -> Any:

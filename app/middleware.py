@@ -102,6 +102,9 @@ class RequestContextMiddleware:
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
                 extra = [(b"x-request-id", request_id.encode())]
+                # The caller's rate-limit standing, once the route counted the request.
+                limits = scope["state"].get("rate_limit_headers") or {}
+                extra += [(k.lower().encode(), v.encode()) for k, v in limits.items()]
                 if scope["path"].startswith("/v1/"):
                     # Records about children: never cached by browsers or proxies.
                     extra += [
@@ -323,7 +326,8 @@ class IdempotencyMiddleware:
             raise
         finally:
             DEFERRED.reset(token)
-        if status >= 500:
+        if status >= 500 or status == 429:
+            # Not an answer to keep: a retry after the limit's window runs the request.
             await deferred.settle(commit=False)
             await store.release(principal.sub, key, owner)
             for message in held:

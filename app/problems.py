@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import DomainError
 
@@ -75,6 +74,12 @@ class BadRequest(Problem):
     status, code, title = 400, "bad_request", "Bad request"
 
 
+class MalformedBody(Problem):
+    """A body that is not valid JSON (or not UTF-8), or a form that can't be parsed."""
+
+    status, code, title = 400, "malformed_body", "The body could not be parsed"
+
+
 class Unauthenticated(Problem):
     status, code, title = 401, "unauthenticated", "Authentication required"
     headers = {"WWW-Authenticate": 'Bearer realm="placements"'}
@@ -130,6 +135,10 @@ class WebhookUrlNotAllowed(Problem):
     status, code, title = 422, "webhook_url_not_allowed", "The webhook URL is not allowed"
 
 
+class RateLimited(Problem):
+    status, code, title = 429, "rate_limited", "Too many requests"
+
+
 class IdempotencyKeyReused(Problem):
     status, code, title = 422, "idempotency_key_reused", "Idempotency key reused with another body"
 
@@ -150,48 +159,13 @@ def from_domain(error: DomainError) -> Problem:
     return problem
 
 
-class ProblemBody(BaseModel):
-    """The RFC 9457 body every error carries."""
-
-    model_config = ConfigDict(extra="allow", title="Problem")
-
-    type: str = Field(examples=[TYPE_PREFIX + "casework_checkpoint_due"])
-    title: str
-    status: int
-    detail: str
-    code: str = Field(description="Stable snake_case error code.")
-    rule: str | None = Field(default=None, description="The DOMAIN.md rule broken, e.g. R9.")
-    instance: str | None = None
-    request_id: str | None = Field(
-        default=None, description="The request's id, as in its X-Request-ID response header."
-    )
-    errors: list[dict[str, Any]] | None = Field(
-        default=None, description="For 422: [{loc, msg}] per invalid input."
-    )
-
-
-_DESCRIPTIONS = {
-    400: "Bad request",
-    401: "Missing or invalid bearer token",
-    403: "Role not allowed",
-    404: "Not found, or outside the caller's scope",
-    409: "State conflict or broken rule",
-    412: "If-Match does not match the current ETag",
-    413: "Body too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-}
-
-
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the problems an operation can give."""
+    """OpenAPI `responses` for the problems an operation can give. The document's
+    post-processing (app/contract.py) replaces them with every status the operation can
+    answer, each with its own schema and enum of codes."""
     chosen = sorted({401, 422, *codes})
-    out: dict[int | str, dict[str, Any]] = {
-        code: {
-            "model": ProblemBody,
-            "description": _DESCRIPTIONS.get(code, "Problem"),
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-        }
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        code: {"description": "Problem", "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
         for code in chosen
     }
-    return out

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     webhooks_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
     # Development only: let webhooks target loopback and private addresses (SSRF guard off).
     webhooks_allow_private: bool = False
+    # Requests per principal per minute, counted in each process (0: no limit). A limit
+    # across processes belongs to the load balancer (docs/deploying.md).
+    rate_limit_per_minute: int = Field(default=1200, ge=0)
     # Bearer token a scraper sends to GET /metrics; unset, only loopback clients may read it.
     metrics_token: SecretStr | None = None
 

@@ -51,7 +51,10 @@ async def timed(n: int, call: Callable[[int], Awaitable[httpx.Response]]) -> flo
 async def bench(
     url: str, schema: str | None, n: int, files: Path
 ) -> list[tuple[str, float, float]]:
-    app = create_app(Settings(database_url=url, jwt_secret=SECRET, files_dir=files), schema=schema)
+    app = create_app(
+        Settings(database_url=url, jwt_secret=SECRET, files_dir=files, rate_limit_per_minute=0),
+        schema=schema,
+    )
     logging.getLogger().setLevel(logging.WARNING)
     team = f"bench-{uuid.uuid4().hex[:6]}"
     tok = mint_token(SECRET, sub="bench", roles=["practitioner"], teams=[team])

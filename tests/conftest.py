@@ -21,12 +21,39 @@ from app import event_data
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
-from tests.support import SECRET, Api
+from tests.support import SECRET, Api, RecordingTransport, contract_breaches
 
 # Event data outside the thin shape (R19) fails the test that emits it, in this process
 # and in the server processes the race tests start (they inherit the environment).
 os.environ["PLACEMENTS_EVENT_DATA_STRICT"] = "true"
 event_data.STRICT = True
+# Tests make many requests as one caller: the rate limit is high (not off, so its header
+# fields are sent); tests/api/test_rate_limit.py sets a small one of its own.
+os.environ["PLACEMENTS_RATE_LIMIT_PER_MINUTE"] = "1000000"
+
+CONTRACT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every problem (operation, status, code) and 2xx header the tests saw must be in the
+    contract: outside suites check every response against it."""
+    import json
+
+    if not CONTRACT.exists():
+        return
+    breaches = contract_breaches(json.loads(CONTRACT.read_text()))
+    if not breaches:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = ["Responses the contract (openapi/openapi.json) does not declare:", *breaches]
+    if reporter is not None:
+        reporter.write_sep("=", "contract breaches", red=True)
+        for line in lines:
+            reporter.write_line(line)
+    else:
+        print("\n".join(lines))
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 PG_URL = os.environ.get(
     "PLACEMENTS_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -113,7 +140,7 @@ def settings_for(backend: Backend, **overrides: object) -> Settings:
 
 async def open_client(backend: Backend, **overrides: object) -> AsyncIterator[Api]:
     app = create_app(settings_for(backend, **overrides), schema=backend.schema)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    transport = RecordingTransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield Api(http, app)
     await app.state.engine.dispose()

@@ -18,7 +18,7 @@ import httpx
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
-from tests.support import SECRET, token
+from tests.support import SECRET, RecordingTransport, token
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 REASONS = {
@@ -159,7 +159,7 @@ async def check_doc(
         clock=lambda: now["value"],
         schema=schema,
     )
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    transport = RecordingTransport(app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
             produced = await flow(http, set_now)

@@ -16,7 +16,7 @@ import pytest
 import app.auth
 from app.migrate import upgrade
 from tests.conftest import Backend, open_client
-from tests.support import SECRET, Api, assert_problem, token
+from tests.support import SECRET, Api, RecordingTransport, assert_problem, token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ async def test_metrics_are_for_loopback_clients_when_no_token_is_set(api: Api) -
     # httpx's ASGITransport presents the client as 127.0.0.1 unless told otherwise.
     local = await api.http.get("/metrics")
     assert local.status_code == 200 and "placements_http_requests_total" in local.text
-    transport = httpx.ASGITransport(app=api.app, client=("203.0.113.7", 40000))
+    transport = RecordingTransport(api.app, client=("203.0.113.7", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as remote:
         assert_problem(await remote.get("/metrics"), 403, "forbidden")
 
@@ -66,7 +66,7 @@ async def test_metrics_need_the_metrics_token_when_one_is_set(backend: Backend) 
             response = await client.http.get("/metrics", headers=headers)
             assert_problem(response, 401, "unauthenticated")
             assert "www-authenticate" in response.headers
-        transport = httpx.ASGITransport(app=client.app, client=("203.0.113.7", 40000))
+        transport = RecordingTransport(client.app, client=("203.0.113.7", 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as far:
             got = await far.get("/metrics", headers={"Authorization": f"Bearer {metrics_token}"})
             assert got.status_code == 200 and "placements_http_requests_total" in got.text

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support import Api, assert_problem, token, unique_team
+from tests.support import Api, assert_problem, make_person, token, unique_team
 
 UPLOAD = re.compile(r"/documents$")
 
@@ -44,7 +44,26 @@ async def test_405_and_delete_refused(api: Api) -> None:
     me = api.as_("admin")
     response = await me.http.put("/v1/people", headers=me.headers, json={})
     assert_problem(response, 405, "method_not_allowed")
-    assert "GET" in response.headers.get("allow", "")
+    assert response.headers["allow"] == "GET, POST"
+
+
+async def test_405_allow_lists_every_method_of_the_path(api: Api) -> None:
+    """A path served by several routes (GET and PATCH /v1/referrals/{id}) allows both."""
+    me = api.as_("admin")
+    path = f"/v1/referrals/{uuid.uuid4()}"
+    deleted = await me.http.delete(path, headers=me.headers)
+    body = assert_problem(deleted, 405, "method_not_allowed")
+    assert deleted.headers["allow"] == "GET, PATCH"
+    assert "R19" in body["detail"]
+    put = await me.put(path, json={})
+    assert_problem(put, 405, "method_not_allowed")
+    assert put.headers["allow"] == "GET, PATCH"
+    action = await me.get(f"/v1/referrals/{uuid.uuid4()}/submit")
+    assert_problem(action, 405, "method_not_allowed")
+    assert action.headers["allow"] == "POST"
+    upsert = await me.post("/v1/people/external/crm/x1", json={})
+    assert_problem(upsert, 405, "method_not_allowed")
+    assert upsert.headers["allow"] == "PUT"
 
 
 async def test_415_for_non_json_body(api: Api) -> None:
@@ -78,14 +97,32 @@ async def test_413_for_large_json_by_length_and_by_stream(api: Api) -> None:
     assert_problem(streamed, 413, "payload_too_large")
 
 
-async def test_422_malformed_json_and_wrong_types(api: Api) -> None:
+JSON = {"Content-Type": "application/json"}
+
+
+async def test_400_malformed_body_for_json_that_does_not_parse(api: Api) -> None:
     team = unique_team()
     me = api.as_("practitioner", teams=[team])
-    malformed = await me.post(
-        "/v1/people", content=b'{"given_name": ', headers={"Content-Type": "application/json"}
+    malformed = await me.post("/v1/people", content=b'{"given_name": ', headers=JSON)
+    body = assert_problem(malformed, 400, "malformed_body")
+    assert body["errors"] == [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
+    not_utf8 = await me.post("/v1/people", content=b'{"given_name": "\xff\xfe"}', headers=JSON)
+    assert_problem(not_utf8, 400, "malformed_body")
+    person = await make_person(api, team)
+    patch = await me.patch(f"/v1/people/{person['id']}", content=b"{,}", headers=JSON)
+    assert_problem(patch, 400, "malformed_body")
+    # An action whose body is optional parses one when it is sent.
+    withdraw = await me.post(f"/v1/referrals/{uuid.uuid4()}/withdraw", content=b"[", headers=JSON)
+    assert_problem(withdraw, 400, "malformed_body")
+    # Valid JSON of the wrong shape is still 422.
+    assert_problem(
+        await me.post("/v1/people", content=b"null", headers=JSON), 422, "validation_error"
     )
-    body = assert_problem(malformed, 422, "validation_error")
-    assert body["errors"] and body["errors"][0]["loc"]
+
+
+async def test_422_wrong_types(api: Api) -> None:
+    team = unique_team()
+    me = api.as_("practitioner", teams=[team])
     wrong = await me.post(
         "/v1/people",
         json={

@@ -1,5 +1,7 @@
 """Property-based: schemathesis drives every operation of the contract with generated
-input (valid and invalid) and the service never answers 5xx; every error is a problem."""
+input (valid and invalid) and the service never answers 5xx; every error is a problem,
+and every response conforms to what the contract declares for it (status, media type,
+headers, body: the checks outside suites run)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,18 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from sqlalchemy.pool import NullPool
 
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
+from tests import support
 from tests.support import SECRET, token
 
 _tmp = Path(tempfile.mkdtemp(prefix="placements-fuzz-"))
@@ -38,4 +47,18 @@ def test_no_operation_answers_5xx(case: schemathesis.Case) -> None:
         if isinstance(content_type, list):
             content_type = content_type[0]
         assert content_type.startswith("application/problem+json"), (case.method, case.path)
-        assert response.json()["code"]
+        code = response.json()["code"]
+        assert code
+        operation_id = str(case.operation.definition.raw.get("operationId"))
+        support.PROBLEMS_SEEN.setdefault(
+            (operation_id, response.status_code, code), f"{case.method} {case.path} (fuzz)"
+        )
+    case.validate_response(
+        response,
+        checks=[
+            status_code_conformance,
+            content_type_conformance,
+            response_headers_conformance,
+            response_schema_conformance,
+        ],
+    )

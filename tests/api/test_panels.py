@@ -18,7 +18,7 @@ from app.main import create_app
 from app.services.panel_decisions import ensure_no_outstanding_actions, outstanding_actions
 from tests import pathway
 from tests.conftest import Backend, settings_for
-from tests.support import Api, Caller, assert_problem, make_person, unique_team
+from tests.support import Api, Caller, RecordingTransport, assert_problem, make_person, unique_team
 
 LONDON = ZoneInfo("Europe/London")
 REQUIRED = ["care_and_support_plan", "risk_assessment"]
@@ -40,7 +40,7 @@ async def clocked(backend: Backend) -> AsyncIterator[tuple[Api, Clock]]:
     deadline, decide on the panel day)."""
     clock = Clock(datetime.now(UTC))
     app = create_app(settings_for(backend), clock=clock, schema=backend.schema)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    transport = RecordingTransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield Api(http, app), clock
     await app.state.engine.dispose()
