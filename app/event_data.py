@@ -167,7 +167,14 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
     return value
+
+
+def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with ids and dates as JSON strings."""
+    return {k: _jsonable(v) for k, v in data.items()}
 
 
 def checked(

@@ -24,6 +24,7 @@ from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
 from app.domain.calendar import WorkingCalendar
+from app.event_contract import add_events
 from app.hardening import EdgeMiddleware, quiet_server
 from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
@@ -276,6 +277,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = doc["components"].get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    add_events(doc)  # the event catalogue: `webhooks`, and the feed's events by type
     return contract.apply(doc)  # problems, response headers and summaries (app/contract.py)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import read_audit
+from app import event_catalogue, read_audit
 from app.auth import Principal
 from app.domain.calendar import WorkingCalendar
 from app.domain.policy import Policy
@@ -240,11 +240,18 @@ class UnitOfWork:
         data: dict[str, Any] | None = None,
         *,
         team: str | None = None,
+        derived: dict[str, Any] | None = None,
     ) -> None:
         """An event for the change feed, written with the change. Its `seq` is given at
         commit time so that the feed is in commit order. `data` is thin (R19): ids, codes,
         `from`/`to`, `changed` field names; anything else is refused by
-        `app.event_data.checked` (raised under PLACEMENTS_EVENT_DATA_STRICT, else dropped)."""
+        `app.event_data.checked` (raised under PLACEMENTS_EVENT_DATA_STRICT, else dropped).
+        It then takes its catalogued shape (`app.event_catalogue.conformed`: the subject's
+        id as `<subject_type>_id`, every key the type declares and no other); `derived`
+        (data made from snapshots) gives only the keys the type declares."""
+        if derived:
+            data = {**event_catalogue.derived(type_, derived), **(data or {})}
+        thin_data = checked(type_, data)
         self._events.append(
             Event(
                 seq=0,
@@ -255,7 +262,7 @@ class UnitOfWork:
                 subject_id=subject_id,
                 actor_sub=self.principal.sub,
                 team=team,
-                data=checked(type_, data),
+                data=event_catalogue.conformed(type_, subject_type, subject_id, thin_data),
             )
         )
 
@@ -272,17 +279,13 @@ class UnitOfWork:
     ) -> None:
         """The usual pair: an audit entry (with the full `before`/`after`) and an event named
         `<subject_type>.<action>` whose data is the thin data of the change
-        (`app.event_data.thin`: ids, codes, `from`/`to`, `changed`) with `data` over it;
-        never the snapshot itself (R19)."""
+        (`app.event_data.thin`: ids, codes, `from`/`to`, `changed`), cut to the keys its
+        catalogued type declares, with `data` over it; never the snapshot itself (R19)."""
         name = f"{subject_type}.{action}"
         self.audit(name, subject_type, subject_id, before=before, after=after)
-        self.emit(
-            name,
-            subject_type,
-            subject_id,
-            {**thin(before, after), **(data or {})},
-            team=team,
-        )
+        derived = thin(before, after)
+        derived.pop("id", None)  # a snapshot's own id: the subject's is `<subject_type>_id`
+        self.emit(name, subject_type, subject_id, data, team=team, derived=derived)
 
     async def _write_events(self) -> None:
         events, self._events = self._events, []

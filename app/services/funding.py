@@ -386,7 +386,12 @@ async def supersede_for_match(uow: UnitOfWork, match: Match) -> None:
             request.id,
             before={"status": before},
             after={"status": request.status},
-            data={"from": before, "to": request.status, "match_id": str(match.id)},
+            data={
+                "from": before,
+                "to": request.status,
+                "match_id": str(match.id),
+                "referral_id": str(request.referral_id),
+            },
             team=request.team,
         )
     await uow.close_work("match", match.id, kinds=[COSTINGS_WORK], reason="match_released")

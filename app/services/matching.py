@@ -334,6 +334,12 @@ async def withdraw_matches(
             match.id,
             before={"status": before},
             after={"status": match.status, "reason": match.reason},
+            data={
+                "referral_id": match.referral_id,
+                "person_id": match.person_id,
+                "provider_id": match.provider_id,
+                "vacancy_id": match.vacancy_id,
+            },
             team=match.team,
         )
     await flush_or_conflict(uow)

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.work import london_day_bounds
+from app.event_catalogue import conformed
 from app.ids import uuid7
 from app.models import Event, WorkItem
 from app.uow import write_events
@@ -76,7 +77,7 @@ async def alert_overdue(
                         subject_id=item.id,
                         actor_sub=SYSTEM_ACTOR,
                         team=item.scope_team,
-                        data=overdue_data(item),
+                        data=conformed(EVENT_TYPE, "work_item", item.id, overdue_data(item)),
                     )
                 )
             await session.flush()

@@ -491,7 +491,13 @@ async def _batch_once(
                         "request_id": uow.request_id,
                     }
                 )
-                uow.emit(f"{SUBJECT}.created", SUBJECT, new_id, external, team=item.team)
+                uow.emit(
+                    f"{SUBJECT}.created",
+                    SUBJECT,
+                    new_id,
+                    {**external, "cohort": item.cohort},
+                    team=item.team,
+                )
                 out[index] = PersonBatchResult(
                     external_id=item.external_id, status="created", id=new_id
                 )

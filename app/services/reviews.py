@@ -183,9 +183,16 @@ def _schedule(
     return review
 
 
-def _recorded(uow: UnitOfWork, action: str, review: Review) -> None:
+def _recorded(uow: UnitOfWork, action: str, review: Review, *, before: str | None = None) -> None:
     read = to_read(review)
-    uow.record(action, SUBJECT, review.id, after=read.model_dump(mode="json"), team=review.team)
+    uow.record(
+        action,
+        SUBJECT,
+        review.id,
+        before=None if before is None else {"status": before},
+        after=read.model_dump(mode="json"),
+        team=review.team,
+    )
 
 
 async def _carried_cla(
@@ -258,13 +265,14 @@ async def _cancel_scheduled(
         stmt = stmt.where(col(Review.kind) == kind).where(col(Review.extra).is_(False))
     rows = await uow.session.exec(stmt.with_for_update())
     for review in rows.all():
+        before = review.status
         review.status = REVIEW.transition(review.status, "cancel")
         review.cancelled_at = uow.now
         review.cancelled_reason = reason
         uow.touch(review)
         await uow.close_work(SUBJECT, review.id, kinds=[DUE_WORK], reason=reason)
         await uow.flush()
-        _recorded(uow, "cancelled", review)
+        _recorded(uow, "cancelled", review, before=before)
 
 
 async def cancel_on_end(uow: UnitOfWork, placement: Placement) -> None:
@@ -482,7 +490,11 @@ async def complete_action(
             SUBJECT,
             review.id,
             after=read.model_dump(mode="json"),
-            data={"action_id": str(action.id)},
+            data={
+                "action_id": str(action.id),
+                "placement_id": str(review.placement_id),
+                "person_id": str(review.person_id),
+            },
             team=review.team,
         )
         return read

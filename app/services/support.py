@@ -131,7 +131,7 @@ async def submit(ctx: Context, request_id: uuid.UUID, if_match: str | None) -> S
             request.id,
             before={"status": before},
             after=read.model_dump(mode="json"),
-            data={"provider_id": str(request.provider_id), "status": request.status},
+            data={"provider_id": str(request.provider_id)},
             team=request.team,
         )
         return read

@@ -254,6 +254,6 @@ async def test_r19_the_feed_carries_no_personal_data_and_reading_it_is_audited(
         assert personal not in text, personal
     mine = [e for e in feed if e["subject"]["id"] == child["id"]]
     assert [e["type"] for e in mine] == ["person.created", "person.updated"]
-    assert mine[0]["data"]["id"] == child["id"]
+    assert mine[0]["data"]["person_id"] == child["id"]
     assert mine[1]["data"]["changed"] == ["preferred_name"]
     assert "person.feed_read" in await trail(api, child["id"])

@@ -320,7 +320,7 @@ async def test_vacancy_events_carry_no_other_teams_ids(api: Api) -> None:
         ("vacancy.status_changed", "held", "filled"),
     ]
     for event in mine:
-        assert set(event["data"]) == {"from", "to", "provider_id"}
+        assert set(event["data"]) == {"vacancy_id", "from", "to", "provider_id"}
         assert not secret_ids & {str(v) for v in event["data"].values()}
     # the audit trail (admin only) still says which match held it
     audit = await api.as_("admin").get("/v1/audit", params={"subject_id": ctx["vacancy"]["id"]})

@@ -120,7 +120,7 @@ async def test_person_transferred_is_audited_and_emits_thin_event(api: Api) -> N
     assert response.status_code == 200, response.text
     events = await admin.get("/v1/events", params={"type": "person.transferred", "limit": 200})
     mine = [e for e in events.json()["items"] if e["subject"]["id"] == h.person["id"]]
-    assert [e["data"] for e in mine] == [{"from": old, "to": new}]
+    assert [e["data"] for e in mine] == [{"person_id": h.person["id"], "from": old, "to": new}]
     audit = await admin.get(
         "/v1/audit", params={"subject_id": h.person["id"], "action": "person.transferred"}
     )

@@ -221,7 +221,7 @@ async def test_dispatch_delivers_a_signed_person_created(api: Api) -> None:
         message = receiver.received[0]
         assert set(message) == {"id", "type", "occurred_at", "subject", "data"}
         assert message["subject"] == {"type": "person", "id": person["id"]}
-        assert message["data"]["id"] == person["id"]
+        assert message["data"]["person_id"] == person["id"]
         assert datetime.fromisoformat(message["occurred_at"]).tzinfo is not None
 
         # The id is the event's change-feed cursor (`GET /v1/events?after=<id>`).

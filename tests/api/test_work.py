@@ -158,7 +158,7 @@ async def test_event_feed_in_order_with_cursor_and_team_scope(api: Api) -> None:
     feed = (await admin.get("/v1/events", params=params)).json()["items"]
     mine = [e for e in feed if e["subject"]["id"] == person["id"]]
     assert [e["type"] for e in mine] == ["person.created", "person.updated"]
-    assert mine[0]["data"]["id"] == person["id"]
+    assert mine[0]["data"]["person_id"] == person["id"]
     after_first = (await admin.get("/v1/events", params={"after": mine[0]["id"]})).json()["items"]
     assert after_first[0]["id"] == mine[1]["id"]
     outsider = api.as_("practitioner", teams=[unique_team()])
