@@ -205,9 +205,19 @@ def run_command(
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port (PORT).")] = 8000,
     demo: Annotated[bool, typer.Option(help="Load the demo data (seed-demo) first.")] = False,
+    use_dev_secret: Annotated[
+        bool,
+        typer.Option(
+            "--dev-secret",
+            help="Sign with the development secret (made on first run, kept in .dev-secret) "
+            "when PLACEMENTS_JWT_SECRET is unset.",
+        ),
+    ] = False,
 ) -> None:
     """What `make run` does, in one process (one start-up instead of three): migrate
     PLACEMENTS_DATABASE_URL, load the demo data with --demo, then serve."""
+    if use_dev_secret and not os.environ.get("PLACEMENTS_JWT_SECRET"):
+        os.environ["PLACEMENTS_JWT_SECRET"] = dev_secret(create=True) or ""
     if demo:
         seed_demo(port=port)
     else:
