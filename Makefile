@@ -70,7 +70,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	@if [ -z "$$PLACEMENTS_JWT_SECRET" ]; then \
 	  echo "Using the development secret in .dev-secret (made on first run). Mint a token with:"; \
-	  echo "  $(BIN)/placements token --role practitioner --team north --sub alice"; \
+	  echo "  $(BIN)/placements token --role practitioner --team north --team adults-east --sub alice"; \
 	fi
 	@$(if $(DEMO),PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE="$${PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE:-true}") \
 	  exec $(BIN)/placements run --dev-secret --host 127.0.0.1 --port $(PORT) $(if $(DEMO),--demo)
