@@ -64,15 +64,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run: set up, migrate and serve on 127.0.0.1:$(PORT) (SQLite by default)
+## run: set up, migrate and serve on 127.0.0.1:$(PORT) (SQLite by default); `make run DEMO=1`
+## loads the demo council first (placements seed-demo) and allows its loopback webhook
+## One process migrates, seeds and serves (`placements run`): one start-up, not three.
 run: install
-	@$(BIN)/placements dev-secret > /dev/null
 	@if [ -z "$$PLACEMENTS_JWT_SECRET" ]; then \
-	  echo "Using the development secret in .dev-secret. Mint a token with:"; \
-	  echo "  $(BIN)/placements token --role practitioner --team north --sub alice"; \
+	  echo "Using the development secret in .dev-secret (made on first run). Mint a token with:"; \
+	  echo "  $(BIN)/placements token --role practitioner --team north --team adults-east --sub alice"; \
 	fi
-	@export PLACEMENTS_JWT_SECRET="$${PLACEMENTS_JWT_SECRET:-$$(cat .dev-secret)}"; \
-	  $(BIN)/placements migrate && exec $(BIN)/placements serve --host 127.0.0.1 --port $(PORT)
+	@$(if $(DEMO),PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE="$${PLACEMENTS_WEBHOOKS_ALLOW_PRIVATE:-true}") \
+	  exec $(BIN)/placements run --dev-secret --host 127.0.0.1 --port $(PORT) $(if $(DEMO),--demo)
 
 # The docs browser test (tests/process/test_docs_browser.py) needs Debian's chromium:
 # installed here when missing and this user may (root, apt-get); otherwise it skips.

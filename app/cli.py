@@ -100,9 +100,7 @@ def token(
     )
 
 
-@cli.command()
-def migrate() -> None:
-    """Apply the database migrations to PLACEMENTS_DATABASE_URL."""
+def _migrate() -> str:
     from app.migrate import upgrade
     from app.settings import get_settings
 
@@ -111,8 +109,15 @@ def migrate() -> None:
         path = settings.database_url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database_url, schema=settings.database_schema)
-    typer.echo("migrations applied")
+    return upgrade(settings.database_url, schema=settings.database_schema)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations to PLACEMENTS_DATABASE_URL (an empty database is
+    created at head in one go)."""
+    done = _migrate()
+    typer.echo("database created at head" if done == "created" else "migrations applied")
 
 
 @cli.command()
@@ -161,6 +166,90 @@ def worker(
     from app.worker import run
 
     asyncio.run(run(get_settings(), once=once, interval=interval))
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port the curls name (PORT).")] = 8000,
+) -> None:
+    """Load a small demo council (app/demo.py) into PLACEMENTS_DATABASE_URL, migrating it
+    first, and print a token and a curl to try for each role. A second run changes
+    nothing and says so."""
+    import asyncio
+
+    from app.demo import seed, tokens, try_it
+    from app.settings import get_settings
+
+    _migrate()
+    settings = get_settings()
+    typer.echo("Loading the demo council (dates relative to today):")
+    outcome = asyncio.run(seed(settings, say=typer.echo))
+    if outcome.changed:
+        typer.echo(f"Demo data loaded: {len(outcome.loaded)} part(s).")
+    else:
+        typer.echo("Demo data already loaded: nothing changed.")
+    given = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    secret = given or dev_secret()
+    if secret is None:
+        typer.echo(
+            "No secret to sign tokens with: run `make run` once, or set PLACEMENTS_JWT_SECRET."
+        )
+        return
+    typer.echo("\nA token for each role, and a call to try (tokens last 12 hours):\n")
+    for line in try_it(tokens(secret, settings), port):
+        typer.echo(line)
+
+
+@cli.command("run")
+def run_command(
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port (PORT).")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load the demo data (seed-demo) first.")] = False,
+    use_dev_secret: Annotated[
+        bool,
+        typer.Option(
+            "--dev-secret",
+            help="Sign with the development secret (made on first run, kept in .dev-secret) "
+            "when PLACEMENTS_JWT_SECRET is unset.",
+        ),
+    ] = False,
+) -> None:
+    """What `make run` does, in one process (one start-up instead of three): migrate
+    PLACEMENTS_DATABASE_URL, load the demo data with --demo, then serve."""
+    if use_dev_secret and not os.environ.get("PLACEMENTS_JWT_SECRET"):
+        os.environ["PLACEMENTS_JWT_SECRET"] = dev_secret(create=True) or ""
+    if demo:
+        seed_demo(port=port)
+    else:
+        _migrate()
+    serve(host=host, port=port, workers=1)
+
+
+@cli.command("webhook-receiver")
+def webhook_receiver(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1).")] = 9000,
+) -> None:
+    """A development receiver for webhooks: prints each delivery (the demo's webhook
+    points here) and answers 204."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            typer.echo(f"{self.path} webhook-id={self.headers.get('webhook-id')} {body}")
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    typer.echo(f"Listening on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    with HTTPServer(("127.0.0.1", port), Handler) as server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
 
 
 def main() -> None:

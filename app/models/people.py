@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
 from app.models.base import Versioned, id_field
@@ -13,6 +13,8 @@ from app.models.base import Versioned, id_field
 
 class Person(Versioned, table=True):
     __tablename__ = "people"
+    # A team's keyset pages (0031_perf_indexes).
+    __table_args__ = (Index("ix_people_team_id", "team", "id"),)
 
     id: uuid.UUID = id_field()
     given_name: str = Field(max_length=200)

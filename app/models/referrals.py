@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, Versioned, id_field
@@ -13,6 +13,8 @@ from app.models.base import UTCDateTime, Versioned, id_field
 
 class Referral(Versioned, table=True):
     __tablename__ = "referrals"
+    # A team's keyset pages (0031_perf_indexes).
+    __table_args__ = (Index("ix_referrals_team_id", "team", "id"),)
 
     id: uuid.UUID = id_field()
     person_id: uuid.UUID = Field(foreign_key="people.id", index=True)

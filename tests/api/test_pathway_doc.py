@@ -17,7 +17,15 @@ import httpx
 import pytest
 
 from tests.conftest import Backend, make_backend
-from tests.docgen import Person, Recorder, SetNow, check_doc, token_table
+from tests.docgen import (
+    Person,
+    Recorder,
+    SetNow,
+    check_doc,
+    shift_dates,
+    token_table,
+    weeks_to_this_week,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "pathway.md"
 ADULTS = "adults-east"
@@ -50,6 +58,11 @@ fresh database with a fixed clock and fails if this file differs from what it pr
 Regenerate after a deliberate change with
 `UPDATE_DOCS=1 .venv/bin/pytest tests/api/test_pathway_doc.py`. Ids are replaced by names
 like `<referral>`; everything else is exactly what the API answered.
+
+The dates are those of a run starting Monday 2 March 2026. To follow it on your own
+server, move every date by the same whole number of weeks to this week: the same test
+also runs every call here that way (starting this week's Monday) and checks each answers
+as shown, so the walkthrough works on any day.
 
 The callers (tokens from `placements token`):
 
@@ -106,6 +119,13 @@ STEPS = {
 
 async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
     set_now("2026-03-02T09:00:00+00:00")
+    doc.say("""
+## Before you start: what the walkthroughs use
+
+Everything below is made here, nothing is assumed: the placements team records the
+supported living provider and its vacancy (part A), then the foster carer on the
+emergency rota and the child (part B, further down).
+""")
     provider = await doc.call(
         "OFFICER",
         "POST",
@@ -116,7 +136,6 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
             "team": "placements",
             "external": True,
         },
-        show=False,
         expect=201,
     )
     doc.name(provider.json()["id"], "supported-living-provider")
@@ -125,7 +144,6 @@ async def planned_flow(doc: Recorder, set_now: SetNow) -> None:
         "POST",
         f"/v1/providers/{provider.json()['id']}/vacancies",
         json_body={"label": "Flat 4, one bedroom tenancy"},
-        show=False,
         expect=201,
     )
     doc.name(vacancy.json()["id"], "flat-4")
@@ -506,7 +524,6 @@ async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
             "team": "placements",
             "on_emergency_rota": True,
         },
-        show=False,
         expect=201,
     )
     doc.name(carer.json()["id"], "rota-foster-carer")
@@ -521,7 +538,6 @@ async def emergency_flow(doc: Recorder, set_now: SetNow) -> None:
             "cohort": "child",
             "team": CHILDREN,
         },
-        show=False,
         expect=201,
     )
     doc.name(child.json()["id"], "kai")
@@ -584,8 +600,8 @@ emergency referral (409 `emergency_provider_not_eligible` otherwise).
     mid = match.json()["id"]
     doc.name(mid, "emergency-match")
     for verb in ("contact", "assess"):
-        await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/{verb}", expect=200, show=False)
-    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200, show=False)
+        await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/{verb}", expect=200)
+    await doc.call("OFFICER", "POST", f"/v1/matches/{mid}/accept", expect=200)
     await doc.call(
         "OFFICER",
         "POST",
@@ -667,8 +683,8 @@ With the sustainability reviewed the referral leaves the duty tracker.
     await doc.call("OFFICER", "POST", f"/v1/referrals/{rid}/close", expect=200)
 
 
-async def run_flows(http: httpx.AsyncClient, set_now: SetNow) -> str:
-    doc = Recorder(http, PEOPLE)
+async def run_flows(http: httpx.AsyncClient, set_now: SetNow, shift_days: int = 0) -> str:
+    doc = Recorder(http, PEOPLE, shift_days=shift_days)
     doc.say(INTRO.replace("{TOKENS}", token_table(PEOPLE, WHO)))
     await planned_flow(doc, set_now)
     await emergency_flow(doc, set_now)
@@ -681,11 +697,32 @@ def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[B
     yield from make_backend(request.param, tmp_path)
 
 
+START = "2026-03-02T09:00:00+00:00"
+
+
 async def test_pathway_doc_is_what_the_api_does(tmp_path: Path, fresh_database: Backend) -> None:
     await check_doc(
+        DOC, run_flows, tmp_path, START, database=(fresh_database.url, fresh_database.schema)
+    )
+
+
+async def test_pathway_doc_calls_run_with_this_weeks_dates(
+    tmp_path: Path, fresh_database: Backend
+) -> None:
+    """The doc's own calls, every date moved by whole weeks to this week (the day it
+    starts is this week's Monday, today at the latest): each answers the status the doc
+    shows, so the walkthrough works whenever it is followed."""
+    days = weeks_to_this_week(START)
+    assert days > 0
+
+    async def this_week(http: httpx.AsyncClient, set_now: SetNow) -> str:
+        return await run_flows(http, lambda value: set_now(shift_dates(value, days)), days)
+
+    await check_doc(
         DOC,
-        run_flows,
+        this_week,
         tmp_path,
-        "2026-03-02T09:00:00+00:00",
+        shift_dates(START, days),
         database=(fresh_database.url, fresh_database.schema),
+        compare=False,
     )
