@@ -553,7 +553,7 @@ def _response_headers(method: str, status: int, operation_id: str, etag: bool) -
     if 200 <= status < 300:
         if etag:
             headers["ETag"] = _ref("ETag", required=True)
-        if status == 201:
+        if status == 201 and operation_id not in CREATED_WITHOUT_URL:
             headers["Location"] = _ref("Location", required=True)
     if method == "post" and status < 500:
         headers["Idempotent-Replayed"] = _ref("Idempotent-Replayed")
@@ -581,6 +581,10 @@ def _has_version(doc: dict[str, Any], response: dict[str, Any]) -> bool:
     target = doc["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {}) if ref else {}
     return "version" in target.get("properties", {})
 
+
+# 201s whose record has no URL of its own: a referral's follow-up is read on the duty
+# tracker and in the referral's history, so its answer carries no Location.
+CREATED_WITHOUT_URL = frozenset({"record_follow_up"})
 
 # Single resources whose ETag is not a `version` field (documents hash their content;
 # contacts and case notes never change), and the file download.
