@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,7 +27,31 @@ from app.auth import mint_token  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.run import PG_URL, SECRET, _drop, _pg_schema  # noqa: E402
+from bench.run import PG, SECRET  # noqa: E402
+
+PG_URL = PG.replace("postgresql://", "postgresql+asyncpg://") + "/test"
+
+
+def _pg_schema() -> str:
+    """A schema of its own in the test database, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    _sql(f'CREATE SCHEMA "{schema}"')
+    return schema
+
+
+def _drop(schema: str) -> None:
+    _sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _sql(statement: str) -> None:
+    async def go() -> None:
+        conn = await asyncpg.connect(PG + "/test")
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
 
 
 def _item(n: int, run: str, team: str, given: str) -> dict[str, Any]:
@@ -44,10 +68,15 @@ def _item(n: int, run: str, team: str, given: str) -> dict[str, Any]:
 
 async def bench(url: str, schema: str | None, people: int, batch: int, files: Path) -> None:
     app = create_app(
-        Settings(database_url=url, jwt_secret=SECRET, files_dir=files, rate_limit_per_minute=0),
+        Settings(
+            database_url=url,
+            jwt_secret=SECRET,
+            files_dir=files,
+            rate_limit_per_minute=0,
+            log_level="warning",
+        ),
         schema=schema,
     )
-    logging.getLogger().setLevel(logging.WARNING)
     tok = mint_token(SECRET, sub="bench", roles=["integration"], teams=[])
     headers = {"Authorization": f"Bearer {tok}"}
     run, team = uuid.uuid4().hex[:8], f"bench-{uuid.uuid4().hex[:6]}"
