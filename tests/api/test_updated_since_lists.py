@@ -5,6 +5,7 @@ the instant is listed; one not changed since is not."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,3 +117,49 @@ async def test_updated_since_on_the_duty_tracker_follows_its_referral_and_follow
     since = recorded.json()["recorded_at"]
     assert await _ids(me, "/v1/duty-tracker", updated_since=since) == [first["id"]]
     assert await _ids(me, "/v1/duty-tracker", updated_since="2999-01-01T00:00:00Z") == []
+
+
+async def test_a_transfer_changes_the_persons_documents_and_work_items(api: Api) -> None:
+    """A person's records follow the person (decision 0010): their documents and work
+    items move to the new team, and that is a change `updated_since` finds."""
+    team, other = unique_team(), unique_team()
+    referral = await make_referral(api, team)
+    document = await upload_document(api, team, referral["id"], "cla_care_plan")
+    item = await open_item(
+        api,
+        due_at=datetime.now(UTC),
+        user="someone",
+        scope_team=team,
+        subject_id=uuid.UUID(referral["id"]),
+    )
+    moved = await api.as_("practitioner", teams=[team, other]).patch(
+        f"/v1/people/{referral['person_id']}", json={"team": other}
+    )
+    assert moved.status_code == 200, moved.text
+    since = moved.json()["updated_at"]
+    newcomer = api.as_("team_manager", teams=[other])
+    path = f"/v1/referrals/{referral['id']}/documents"
+    assert await _ids(newcomer, path, updated_since=since) == [document["id"]]
+    assert await _ids(newcomer, "/v1/work", updated_since=since) == [item["id"]]
+
+
+# Paged lists without `updated_since`: their records never change (the feed, the audit
+# trail, casework contacts, case notes and legal statuses are recorded, never edited).
+NEVER_CHANGE = {
+    "/v1/audit",
+    "/v1/events",
+    "/v1/casework-episodes/{episode_id}/contacts",
+    "/v1/people/{person_id}/case-notes",
+    "/v1/people/{person_id}/legal-statuses",
+}
+
+
+async def test_every_paged_list_of_records_that_change_takes_updated_since(api: Api) -> None:
+    """A new list must take `updated_since`, or be named here as one whose records never
+    change."""
+    lacking = set()
+    for path, ops in api.app.openapi()["paths"].items():
+        names = {p["name"] for p in ops.get("get", {}).get("parameters", [])}
+        if names & {"cursor", "after"} and "updated_since" not in names:
+            lacking.add(path)
+    assert lacking == NEVER_CHANGE
