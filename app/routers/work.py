@@ -74,7 +74,8 @@ async def list_work(
 ) -> WorkPage:
     """Open work items: what is owed, by whom, by when, in `due_at` order. `state` is
     computed at read time against today in Europe/London: `upcoming`, `due` (today) or
-    `overdue`."""
+    `overdue`. With `updated_since`, the items changed at or after it, closed ones
+    included (`closed_at` set)."""
     flt = service.WorkFilter(
         assignee=assignee,
         team=team,

@@ -123,7 +123,11 @@ carries `next_cursor` and a `Link: <...>; rel="next"` header; follow it until
 LISTS = """
 Every list of records that change also takes `updated_since` (RFC 3339 with its offset;
 records changed at or after it), for a mirror that re-reads lists instead of, or as well
-as, following the feed:
+as, following the feed. On `GET /v1/work` it also lists the items closed since then
+(`closed_at` set), so a mirror learns of closings; a duty tracker item changes with its
+referral, follow-ups, placement, funding request and documents. Lists of records that
+never change (the feed, the audit trail, casework contacts, case notes, legal statuses)
+take none.
 """
 
 RETRIES = """
