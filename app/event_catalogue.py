@@ -798,6 +798,63 @@ def _types() -> dict[str, EventType]:
 
 CATALOGUE: dict[str, EventType] = _types()
 
+# What a `data` key means where its type's schema gives no description of its own: one
+# meaning per name, the same in every type (docs/integrating.md is made from these).
+MEANINGS: dict[str, str] = {
+    "status": "The record's status after the change.",
+    "kind": "The record's kind (a review's, panel's, document's or work item's kind).",
+    "rule": "The DOMAIN.md rule the work item serves, e.g. `R3`.",
+    "sequence": "Its number in order: the episode's, or the review's for the placement.",
+    "support_worker": "The allocated support worker's user id (`sub`).",
+    "service": "The service asked for or given.",
+    "provider_service": "The service the provider gives.",
+    "outcome": "The outcome decided.",
+    "emergency": "Whether it is an emergency (R2, R16).",
+    "contact_count": "Contacts recorded in the episode so far (R9: at most 10).",
+    "due_on": "The date it is due (Europe/London).",
+    "cohort": "`child` or `adult`.",
+    "urgency": "`planned` or `emergency` (R1, R2).",
+    "still_required": "The checkpoint's answer: is support still required? (R9)",
+    "completed_by": "The user id (`sub`) of who answered the checkpoint.",
+    "held_on": "The date it was held.",
+    "on_emergency_rota": "Whether the provider is on the emergency rota (R2).",
+    "external": "Whether the provider is external (not in-house).",
+    "active": "Whether the provider can be matched and placed with (R7).",
+    "available_from": "The date the vacancy is available from, if known.",
+    "panel_date": "The date of the panel.",
+    "documents_due_on": "The date the booking's documents are due (R3).",
+    "late": "Whether the document came after its due date (R3).",
+    "referral_status": "The referral's status after the change.",
+    "start_date": "The date it starts.",
+    "end_date": "The date it ended.",
+    "courtesy_call_on": "The date of the courtesy call (R2).",
+    "allocated_on": "The date the support worker was allocated (R8).",
+    "supervision_due_on": "The date the first case supervision is due (R11).",
+    "contact_on": "The date of the contact.",
+    "method": "How the contact was made.",
+    "next_due_on": "The date the next one is due.",
+    "reason_code": "Why it ended or was cancelled, as a code.",
+    "sent_on": "The date it was sent.",
+    "imposed_at": "When the restriction was imposed.",
+    "lifted_on": "The date the restriction was lifted.",
+}
+
+
+def meaning(subject: str, name: str, description: str | None) -> str:
+    """A `data` key's meaning: its schema's description, else `MEANINGS`, else what its
+    name says (`<thing>_id`, `<thing>_ids`)."""
+    if description:
+        return description
+    if name in MEANINGS:
+        return MEANINGS[name]
+    if name == f"{subject}_id":
+        return "The subject's id (the event's `subject.id`)."
+    if name.endswith("_ids"):
+        return f"The ids of the {name[:-4].replace('_', ' ')}s."
+    if name.endswith("_id"):
+        return f"The {name[:-3].replace('_', ' ')}'s id."
+    raise KeyError(f"{name} has no meaning: describe it in app/event_catalogue.py")
+
 
 def _keys(model: type[EventData]) -> frozenset[str]:
     return frozenset(f.alias or name for name, f in model.model_fields.items())

@@ -320,6 +320,7 @@ class UnitOfWork:
             assignee_team=assignee_team,
             scope_team=scope_team,
             created_at=self.now,
+            updated_at=self.now,
         )
         self.session.add(item)
         return item
@@ -343,6 +344,7 @@ class UnitOfWork:
                 closed_by=self.principal.sub,
                 closed_reason=reason,
                 version=WorkItem.version + 1,
+                updated_at=self.now,
             )
         )
         if kinds is not None:
@@ -363,6 +365,7 @@ class UnitOfWork:
                 closed_by=self.principal.sub,
                 closed_reason=reason,
                 version=WorkItem.version + 1,
+                updated_at=self.now,
             )
         )
         return bool(getattr(result, "rowcount", 0))

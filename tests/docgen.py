@@ -66,9 +66,16 @@ class Recorder:
     """Makes calls and writes them down as markdown, with ids replaced by stable names."""
 
     def __init__(
-        self, http: httpx.AsyncClient, people: dict[str, Person], shift_days: int = 0
+        self,
+        http: httpx.AsyncClient,
+        people: dict[str, Person],
+        shift_days: int = 0,
+        shown: Callable[[Any], Any] | None = None,
     ) -> None:
         self.http = http
+        # Applied to each response body before it is written down (e.g. a stable key order
+        # where the databases differ: PostgreSQL's jsonb orders an event's `data` keys).
+        self.shown = shown
         # Moves every date the calls send (bodies, queries, paths) by this many days.
         self.shift_days = shift_days
         self.parts: list[str] = []
@@ -95,8 +102,13 @@ class Recorder:
         params: dict[str, str] | None = None,
         show: bool = True,
         expect: int | None = None,
+        headers: dict[str, str] | None = None,
+        show_headers: tuple[str, ...] = (),
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        """Make the call and write it down; `headers` are sent (and shown) besides the
+        token, and `show_headers` are response headers shown besides the usual ones."""
+        extra = dict(headers or {})
+        headers = {"Authorization": f"Bearer {self.tokens[who]}", **extra}
         if self.shift_days:
             url = shift_dates(url, self.shift_days)
             if json_body is not None:
@@ -122,6 +134,7 @@ class Recorder:
             return response
         target = url + (("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else "")
         lines = [f"{method} {target}", f"Authorization: Bearer ${who}_TOKEN"]
+        lines += [f"{name}: {value}" for name, value in extra.items()]
         if upload is not None:
             lines += [
                 "Content-Type: multipart/form-data",
@@ -131,12 +144,14 @@ class Recorder:
         elif json_body is not None:
             lines += ["Content-Type: application/json", "", json.dumps(json_body, indent=2)]
         out = [f"HTTP/1.1 {response.status_code} {REASONS.get(response.status_code, '')}"]
-        for header in ("Content-Type", "Location", "ETag"):
+        for header in ("Content-Type", "Location", "ETag", *show_headers):
             if header in response.headers and (
                 header != "Content-Type" or response.status_code >= 400
             ):
                 out.append(f"{header}: {response.headers[header]}")
         shown = response.json()
+        if self.shown is not None:
+            shown = self.shown(shown)
         if isinstance(shown, dict) and "request_id" in shown:
             shown["request_id"] = "<request id, as in X-Request-ID>"  # new on every run
         out += ["", json.dumps(shown, indent=2)]

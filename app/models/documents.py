@@ -33,3 +33,5 @@ class Document(SQLModel, table=True):
     # R3: quality-assured by a team manager (seed 003); a booking counts it only then.
     assured_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assured_by: str | None = Field(default=None, max_length=200)
+    # Last change (upload, assurance, a transfer of its scope): `updated_since` on lists.
+    updated_at: datetime = time_field(nullable=False)

@@ -30,6 +30,8 @@ class WorkItem(SQLModel, table=True):
         _open_index("ix_work_items_open_team_due", "assignee_team", "due_at", "id"),
         _open_index("ix_work_items_open_scope_due", "scope_team", "due_at", "id"),
         _open_index("ix_work_items_overdue_pending", "due_at", where=OVERDUE_PENDING),
+        # `GET /v1/work?updated_since=`: items changed (closed ones too) since an instant.
+        Index("ix_work_items_updated", "updated_at", "id"),
     )
 
     id: uuid.UUID = id_field()
@@ -49,5 +51,8 @@ class WorkItem(SQLModel, table=True):
     closed_reason: str | None = Field(default=None, max_length=100)
     # The ETag: 1 when opened, one more at each reassignment and at closing.
     version: int = Field(default=1, nullable=False)
+    # Last change (opened, reassigned, acknowledged or closed, moved with its person):
+    # `updated_since` on `GET /v1/work`.
+    updated_at: datetime = time_field(nullable=False)
     # When the worker emitted `work_item.overdue` for it (once per item).
     overdue_notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

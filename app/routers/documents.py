@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from app.deps import Ctx, Paging
+from app.deps import ChangedPaging, Ctx
 from app.domain.policy import DOCUMENT_KINDS
 from app.pagination import Page
 from app.problems import problem_responses
@@ -94,7 +94,7 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         request: Request,
         response: Response,
         ctx: Ctx,
-        paging: Paging,
+        paging: ChangedPaging,
         kind: Annotated[str | None, Query(max_length=50)] = None,
     ) -> Page[DocumentRead]:
         return page(
@@ -131,7 +131,10 @@ def owner_routes(router: APIRouter, prefix: str, owner_type: str, name: str) -> 
         response_model=Page[DocumentRead],
         responses=problem_responses(404),
         summary=f"List a {owner_type}'s documents",
-        description=f"The documents attached to a {owner_type}, oldest first; `kind` filters.",
+        description=(
+            f"The documents attached to a {owner_type}, oldest first; `kind` filters, and "
+            "`updated_since` keeps those uploaded or assured at or after an instant."
+        ),
     )
     router.add_api_route(
         f"{prefix}/{{owner_id}}/documents",

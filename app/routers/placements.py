@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import ChangedPaging, Ctx, IfMatch, Paging
+from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
@@ -139,12 +139,13 @@ async def record_courtesy_call(
 
 @router.get("/v1/duty-tracker", responses=problem_responses(403))
 async def get_duty_tracker(
-    request: Request, response: Response, ctx: Ctx, paging: Paging
+    request: Request, response: Response, ctx: Ctx, paging: ChangedPaging
 ) -> Page[DutyTrackerItem]:
     """R2 duty tracker: open emergency referrals in your scope with their follow-ups
     (placement confirmed, TAC duty worker alerted, social worker informed, funding request
     submitted or approved, courtesy call, sustainability reviewed and, for a residential
-    home, admission documents); each drops off once all are done."""
+    home, admission documents); each drops off once all are done. `updated_since` keeps
+    the items whose referral or follow-ups changed at or after an instant."""
     return page(request, response, await duty_tracker.duty_tracker(ctx, paging))
 
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from app.deps import Ctx, IfMatch
 from app.domain.work import WORK_STATES
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_next
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_next, parse_rfc3339
 from app.problems import ValidationFailed, problem_responses
 from app.routers.http import with_etag
 from app.schemas.work import WorkAssign, WorkItemRead, WorkPage, WorkSummary
@@ -61,10 +61,21 @@ async def list_work(
     count: Annotated[
         bool, Query(description="Add `counts` by state over the whole filter.")
     ] = False,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="RFC 3339 date-time with offset: only items opened, reassigned "
+            "or closed at or after it; closed ones (`closed_at` set) are listed too, so a "
+            "mirror learns of every change.",
+            examples=["2026-01-31T09:00:00Z"],
+        ),
+    ] = None,
 ) -> WorkPage:
     """Open work items: what is owed, by whom, by when, in `due_at` order. `state` is
     computed at read time against today in Europe/London: `upcoming`, `due` (today) or
-    `overdue`."""
+    `overdue`. With `updated_since`, the items changed at or after it, closed ones
+    included (`closed_at` set)."""
     flt = service.WorkFilter(
         assignee=assignee,
         team=team,
@@ -75,6 +86,7 @@ async def list_work(
         subject_id=subject_id,
         due_before=due_before,
         due_after=due_after,
+        updated_since=parse_rfc3339(updated_since) if updated_since else None,
     )
     items, next_cursor, counts = await service.list_work(
         ctx, flt, service.WorkPageParams(limit=limit, cursor=cursor), count=count

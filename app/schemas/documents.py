@@ -30,3 +30,6 @@ class DocumentRead(Output):
         description="When a team manager quality-assured it (R3); null until then."
     )
     assured_by: str | None = Field(description="Who quality-assured it (R3).")
+    updated_at: datetime = Field(
+        description="Its last change (upload, assurance): what `updated_since` compares."
+    )

@@ -30,6 +30,9 @@ class WorkItemRead(BaseModel):
     state: Literal["upcoming", "due", "overdue"]
     created_at: datetime
     closed_at: datetime | None = None
+    updated_at: datetime = Field(
+        description="Its last change (opened, reassigned, closed): what `updated_since` compares."
+    )
     version: int = 1
 
 

@@ -146,6 +146,7 @@ async def upload(
                 sha256=stored.sha256,
                 storage_key=stored.key,
                 received_at=uow.now,
+                updated_at=uow.now,
                 uploaded_by=ctx.principal.sub,
                 description=description,
             )
@@ -220,6 +221,7 @@ async def assure(ctx: Context, document_id: uuid.UUID) -> DocumentRead:
         check_assure(document.assured_at)
         document.assured_at = uow.now
         document.assured_by = ctx.principal.sub
+        document.updated_at = uow.now
         uow.add(document)
         await uow.flush()
         for react in ON_ASSURED:

@@ -10,9 +10,10 @@ referral for the person.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, true
 from sqlmodel import col, select
@@ -104,6 +105,40 @@ def _all_done(policy: Policy) -> ColumnElement[bool]:
     )
 
 
+def _changed_since(since: datetime) -> ColumnElement[bool]:
+    """SQL: the tracker item changed at or after `since`: its referral, or a record its
+    follow-ups are read from (a follow-up recorded, its placement, funding request or
+    admission documents)."""
+    return or_(
+        col(Referral.updated_at) >= since,
+        exists().where(
+            and_(
+                col(ReferralFollowUp.referral_id) == col(Referral.id),
+                col(ReferralFollowUp.recorded_at) >= since,
+            )
+        ),
+        exists().where(
+            and_(
+                col(Placement.referral_id) == col(Referral.id),
+                col(Placement.updated_at) >= since,
+            )
+        ),
+        exists().where(
+            and_(
+                col(FundingRequest.referral_id) == col(Referral.id),
+                col(FundingRequest.updated_at) >= since,
+            )
+        ),
+        exists().where(
+            and_(
+                col(Document.owner_type) == "referral",
+                col(Document.owner_id) == col(Referral.id),
+                col(Document.updated_at) >= since,
+            )
+        ),
+    )
+
+
 async def _follow_ups_for(
     uow: UnitOfWork, referrals: Sequence[Referral]
 ) -> dict[uuid.UUID, tuple[uuid.UUID | None, list[tuple[str, bool]]]]:
@@ -162,7 +197,8 @@ async def _follow_ups_for(
 
 
 async def duty_tracker(ctx: Context, page: PageParams) -> tuple[list[DutyTrackerItem], str | None]:
-    """Open emergency referrals in the caller's scope whose follow-ups are not all done."""
+    """Open emergency referrals in the caller's scope whose follow-ups are not all done;
+    with `page.updated_since`, those whose item changed at or after it."""
     async with ctx.uow() as uow:
         stmt = (
             select(Referral)
@@ -173,6 +209,9 @@ async def duty_tracker(ctx: Context, page: PageParams) -> tuple[list[DutyTracker
         scope = team_filter(ctx.principal, Referral.team)
         if scope is not None:
             stmt = stmt.where(scope)
+        if page.updated_since is not None:
+            stmt = stmt.where(_changed_since(page.updated_since))
+            page = dataclasses.replace(page, updated_since=None)
         rows, next_cursor = await fetch_page(uow.session, stmt, col(Referral.id), page)
         facts = await _follow_ups_for(uow, rows)
         items = [

@@ -140,14 +140,14 @@ async def move_person_records(
         update(Document)
         .where(document_filter(pid))
         .where(col(Document.scope_team).is_not(None))
-        .values(scope_team=new_team),
+        .values(scope_team=new_team, updated_at=uow.now),
     )
     moved["work_items"] = await _execute(
         uow,
         update(WorkItem)
         .where(col(WorkItem.subject_id).in_(subjects))
         .where(col(WorkItem.scope_team).is_not(None))
-        .values(scope_team=new_team),
+        .values(scope_team=new_team, updated_at=uow.now),
     )
     moved["work_items_reassigned"] = await _execute(
         uow,
@@ -155,7 +155,7 @@ async def move_person_records(
         .where(col(WorkItem.subject_id).in_(subjects))
         .where(col(WorkItem.closed_at).is_(None))
         .where(col(WorkItem.assignee_team) == old_team)
-        .values(assignee_team=new_team),
+        .values(assignee_team=new_team, updated_at=uow.now),
     )
     moved["events"] = await _execute(
         uow,

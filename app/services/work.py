@@ -54,6 +54,8 @@ class WorkFilter:
     subject_id: uuid.UUID | None = None
     due_before: datetime | None = None
     due_after: datetime | None = None
+    # Open items opened or changed at or after this instant (a mirror's next poll).
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def to_read(item: WorkItem, now: datetime, parent_id: uuid.UUID | None = None) -
         state=work_state(item.due_at, now),
         created_at=item.created_at,
         closed_at=item.closed_at,
+        updated_at=item.updated_at,
         version=item_version(item),
     )
 
@@ -156,8 +159,14 @@ def _state_cases(now: datetime) -> dict[str, ColumnElement[bool]]:
 
 
 def _where(ctx: Context, flt: WorkFilter, now: datetime) -> list[Any]:
-    """The WHERE clauses of a filter: open items the caller may see, narrowed."""
-    clauses: list[Any] = [col(WorkItem.closed_at).is_(None)]
+    """The WHERE clauses of a filter: open items the caller may see, narrowed; with
+    `updated_since`, the items opened, changed or closed at or after it (a closed item's
+    last change is its closing), so a mirror learns of closings too."""
+    clauses: list[Any] = [
+        col(WorkItem.closed_at).is_(None)
+        if flt.updated_since is None
+        else col(WorkItem.updated_at) >= flt.updated_since
+    ]
     visible = _visible(ctx)
     if visible is not None:
         clauses.append(visible)
@@ -333,6 +342,7 @@ async def acknowledge(ctx: Context, item_id: uuid.UUID, if_match: str | None) ->
         item.closed_by = p.sub
         item.closed_reason = "acknowledged"
         item.version += 1
+        item.updated_at = uow.now
         uow.add(item)
         await uow.flush()
         read = await _read_one(uow, item)
@@ -362,6 +372,7 @@ async def assign(
         before = Assignee(user=item.assignee_user, team=item.assignee_team)
         item.assignee_user, item.assignee_team = body.user, body.team
         item.version += 1
+        item.updated_at = uow.now
         uow.add(item)
         await uow.flush()
         read = await _read_one(uow, item)

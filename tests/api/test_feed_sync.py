@@ -136,6 +136,8 @@ async def test_updated_since_on_every_list_of_changing_records(api: Api) -> None
         "/v1/panel-bookings",
         "/v1/reviews",
         "/v1/funding-requests",
+        "/v1/work",
+        "/v1/duty-tracker",
     }
     assert expected <= set(checked), checked
     for path in ["/v1/events", "/v1/audit"]:
