@@ -164,14 +164,22 @@ def team_filter(principal: Principal, column: Any) -> ColumnElement[bool] | None
 
 
 async def scoped_page(
-    uow: UnitOfWork, model: type[M], page: PageParams, **equals: Any
+    uow: UnitOfWork,
+    model: type[M],
+    page: PageParams,
+    *,
+    where: Sequence[Any] = (),
+    **equals: Any,
 ) -> tuple[Sequence[M], str | None]:
     """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
-    may see, filtered by `column == value` for each filter given (None or "" means unset)."""
+    may see, filtered by `column == value` for each filter given (None or "" means unset)
+    and by each clause in `where` (e.g. `?external_id=`)."""
     stmt = select(model)
     scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
     if scope is not None:
         stmt = stmt.where(scope)
+    for clause in where:
+        stmt = stmt.where(clause)
     for name, value in equals.items():
         if value is not None and value != "":
             stmt = stmt.where(col(getattr(model, name)) == value)

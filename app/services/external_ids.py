@@ -1,12 +1,18 @@
 """External ids of providers, referrals and placements: a map `{system: id}` like a
-person's, unique per kind and system; only integration and admin set them."""
+person's, unique per kind and system; only integration and admin set them (issue 13).
+
+One way for every kind: `require_role` before a body's ids are taken, `claim` to link
+them, `attach` to show them on reads, `filter_clause` for `?external_id=system:value`,
+and for an upsert by external id `wanted` (the path and body agree), `differing` (what
+the PUT would change) and `retry_race` (two first PUTs of one id)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.context import Context
@@ -15,9 +21,20 @@ from app.models import RecordExternalId
 from app.problems import Conflict, Forbidden, ValidationFailed
 from app.uow import UnitOfWork
 
+PERMISSION = "records.external_ids"
+T = TypeVar("T")
+
+
+class HasExternalIds(Protocol):
+    id: uuid.UUID
+    external_ids: dict[str, str]
+
+
+R = TypeVar("R", bound=HasExternalIds)
+
 
 def require_role(ctx: Context) -> None:
-    if not ctx.principal.may("records.external_ids"):
+    if not ctx.principal.may(PERMISSION):
         raise Forbidden("Only the integration and admin roles set external ids.")
 
 
@@ -37,6 +54,14 @@ async def ids_of(
     return out
 
 
+async def attach(uow: UnitOfWork, kind: str, reads: Sequence[R]) -> Sequence[R]:
+    """Fill each read's `external_ids` (one query for a whole page)."""
+    known = await ids_of(uow, kind, [r.id for r in reads])
+    for read in reads:
+        read.external_ids = known[read.id]
+    return reads
+
+
 async def find(uow: UnitOfWork, kind: str, system: str, value: str) -> uuid.UUID | None:
     row = (
         await uow.session.exec(
@@ -49,10 +74,14 @@ async def find(uow: UnitOfWork, kind: str, system: str, value: str) -> uuid.UUID
     return row.record_id if row is not None else None
 
 
-async def claim(uow: UnitOfWork, kind: str, record_id: uuid.UUID, external: dict[str, str]) -> None:
+async def claim(
+    uow: UnitOfWork, kind: str, record_id: uuid.UUID, external: Mapping[str, str]
+) -> list[str]:
     """Link each `system: id` to the record; one another record of the kind holds is 409
-    external_id_taken; a system the record already has keeps its id."""
+    external_id_taken; a system the record already has keeps its id (ids are linked,
+    never unlinked nor replaced, as a person's). Returns the systems newly linked."""
     known = (await ids_of(uow, kind, [record_id]))[record_id]
+    linked: list[str] = []
     for system, value in external.items():
         holder = await find(uow, kind, system, value)
         if holder is not None and holder != record_id:
@@ -72,7 +101,9 @@ async def claim(uow: UnitOfWork, kind: str, record_id: uuid.UUID, external: dict
                     created_at=uow.now,
                 )
             )
+            linked.append(system)
     await uow.flush()
+    return sorted(linked)
 
 
 def filter_clause(kind: str, id_column: Any, spec: str) -> Any:
@@ -89,3 +120,36 @@ def filter_clause(kind: str, id_column: Any, spec: str) -> Any:
         .where(col(RecordExternalId.system) == system)
         .where(col(RecordExternalId.external_id) == value)
     )
+
+
+def filter_clauses(kind: str, id_column: Any, spec: str | None) -> list[Any]:
+    """The list's WHERE clauses for an optional `?external_id=`: none when not given."""
+    return [filter_clause(kind, id_column, spec)] if spec else []
+
+
+def wanted(system: str, external_id: str, sent: Mapping[str, str]) -> dict[str, str]:
+    """An upsert body's `external_ids` (as GET shows them) with the path's id: the path's
+    system must agree (422 otherwise)."""
+    if sent.get(system, external_id) != external_id:
+        raise ValidationFailed(
+            f"external_ids.{system} differs from the id in the path.",
+            errors=[{"loc": ["body", "external_ids", system], "msg": "differs from path"}],
+        )
+    return {**sent, system: external_id}
+
+
+def differing(row: object, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields whose value on the row is not the one sent."""
+    return {k: v for k, v in fields.items() if getattr(row, k) != v}
+
+
+async def retry_race(attempt: Callable[[], Awaitable[T]], tries: int = 3) -> T:
+    """Run an upsert's unit of work again when a concurrent first upsert of the same id
+    won the unique constraint: the retry finds that record and updates it."""
+    for n in range(tries):
+        try:
+            return await attempt()
+        except IntegrityError:
+            if n == tries - 1:
+                raise
+    raise AssertionError("unreachable")
