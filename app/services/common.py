@@ -26,6 +26,7 @@ from app import read_audit
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
+from app.services import external_ids
 
 if TYPE_CHECKING:
     from app.uow import UnitOfWork
@@ -108,8 +109,13 @@ async def load_visible(
     uow: UnitOfWork, model: type[M], id_: uuid.UUID, *, for_update: bool = False
 ) -> M:
     """The row if the caller may see it (its scope team); missing or out of scope answer
-    alike: 404 "No <what> <id>."."""
-    row = await uow.get(model, id_, for_update=for_update)
+    alike: 404 "No <what> <id>."; a model with `external_kind` comes with its external
+    ids (app/services/external_ids.py), in the same statement."""
+    kind: str | None = getattr(model, "external_kind", None)
+    if kind is None:
+        row = await uow.get(model, id_, for_update=for_update)
+    else:
+        row = await external_ids.load_with_ids(uow, model, kind, id_, for_update=for_update)
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")

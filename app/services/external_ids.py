@@ -4,7 +4,11 @@ person's, unique per kind and system; only integration and admin set them (issue
 One way for every kind: `require_role` before a body's ids are taken, `claim` to link
 them, `attach` to show them on reads, `filter_clause` for `?external_id=system:value`,
 and for an upsert by external id `wanted` (the path and body agree), `differing` (what
-the PUT would change) and `retry_race` (two first PUTs of one id)."""
+the PUT would change) and `retry_race` (two first PUTs of one id).
+
+A model that declares `external_kind` is loaded by `app.services.common.load_visible`
+with its ids in the same statement (`load_with_ids`); the ids a unit of work has read or
+linked are kept in its session, so answering with them costs no statement more."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from app.context import Context
 from app.ids import uuid7
@@ -23,6 +28,8 @@ from app.uow import UnitOfWork
 
 PERMISSION = "records.external_ids"
 T = TypeVar("T")
+M = TypeVar("M", bound=SQLModel)
+_KNOWN = "external_ids"  # session.info key: (kind, record id) -> {system: id}
 
 
 class HasExternalIds(Protocol):
@@ -38,20 +45,63 @@ def require_role(ctx: Context) -> None:
         raise Forbidden("Only the integration and admin roles set external ids.")
 
 
+def _known(uow: UnitOfWork) -> dict[tuple[str, uuid.UUID], dict[str, str]]:
+    known: dict[tuple[str, uuid.UUID], dict[str, str]] = uow.session.info.setdefault(_KNOWN, {})
+    return known
+
+
+def remember(uow: UnitOfWork, kind: str, record_id: uuid.UUID, ids: Mapping[str, str]) -> None:
+    """The record's ids as this unit of work knows them (a new record: none yet)."""
+    _known(uow)[(kind, record_id)] = dict(ids)
+
+
 async def ids_of(
     uow: UnitOfWork, kind: str, record_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, str]]:
-    out: dict[uuid.UUID, dict[str, str]] = {rid: {} for rid in record_ids}
-    if not record_ids:
+    known = _known(uow)
+    out = {rid: dict(known[(kind, rid)]) for rid in record_ids if (kind, rid) in known}
+    missing = [rid for rid in record_ids if rid not in out]
+    if not missing:
         return out
+    for rid in missing:
+        out[rid] = {}
     rows = await uow.session.exec(
         select(RecordExternalId)
         .where(col(RecordExternalId.kind) == kind)
-        .where(col(RecordExternalId.record_id).in_(list(record_ids)))
+        .where(col(RecordExternalId.record_id).in_(missing))
     )
     for row in rows.all():
         out[row.record_id][row.system] = row.external_id
+    for rid in missing:
+        remember(uow, kind, rid, out[rid])
     return out
+
+
+async def load_with_ids(
+    uow: UnitOfWork, model: type[M], kind: str, id_: uuid.UUID, *, for_update: bool = False
+) -> M | None:
+    """One row by id with its external ids, in one statement (a row per id, or one with
+    none); `for_update` locks the row only (PostgreSQL; SQLite serialises writers)."""
+    id_column = col(model.id)  # type: ignore[attr-defined]
+    stmt = (
+        select(model, col(RecordExternalId.system), col(RecordExternalId.external_id))
+        .outerjoin(
+            RecordExternalId,
+            and_(
+                col(RecordExternalId.kind) == kind,
+                col(RecordExternalId.record_id) == id_column,
+            ),
+        )
+        .where(id_column == id_)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=model)
+    rows = (await uow.session.exec(stmt)).all()
+    if not rows:
+        return None
+    remember(uow, kind, id_, {system: value for _, system, value in rows if system is not None})
+    row: M = rows[0][0]
+    return row
 
 
 async def attach(uow: UnitOfWork, kind: str, reads: Sequence[R]) -> Sequence[R]:
@@ -80,6 +130,8 @@ async def claim(
     """Link each `system: id` to the record; one another record of the kind holds is 409
     external_id_taken; a system the record already has keeps its id (ids are linked,
     never unlinked nor replaced, as a person's). Returns the systems newly linked."""
+    if not external:
+        return []
     known = (await ids_of(uow, kind, [record_id]))[record_id]
     linked: list[str] = []
     for system, value in external.items():
@@ -103,6 +155,7 @@ async def claim(
             )
             linked.append(system)
     await uow.flush()
+    remember(uow, kind, record_id, {**{s: external[s] for s in linked}, **known})
     return sorted(linked)
 
 

@@ -251,6 +251,7 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         )
         uow.add(placement)
         await flush_or_conflict(uow)
+        external_ids.remember(uow, SUBJECT, placement.id, {})
         await external_ids.claim(uow, SUBJECT, placement.id, body.external_ids)
         if vacancy is not None:
             set_vacancy_status(uow, vacancy, "filled", placement_id=placement.id)

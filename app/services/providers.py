@@ -62,6 +62,7 @@ async def _create(uow: UnitOfWork, body: ProviderCreate, system: str | None = No
     )
     uow.add(provider)
     await uow.flush()
+    external_ids.remember(uow, KIND, provider.id, {})
     await external_ids.claim(uow, KIND, provider.id, body.external_ids)
     read = await _read(uow, provider)
     uow.record(

@@ -143,6 +143,7 @@ async def _create(
     )
     uow.add(referral)
     await uow.flush()
+    external_ids.remember(uow, SUBJECT, referral.id, {})
     await external_ids.claim(uow, SUBJECT, referral.id, body.external_ids)
     out = await read(uow, referral)
     uow.record(
