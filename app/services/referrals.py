@@ -176,9 +176,8 @@ async def list_referrals(
             urgency=flt.urgency,
             service=flt.service,
         )
-        return list(await external_ids.attach(uow, SUBJECT, [to_read(r) for r in rows])), (
-            next_cursor
-        )
+        reads = [to_read(r) for r in rows]
+        return list(await external_ids.attach(uow, SUBJECT, reads)), next_cursor
 
 
 async def update(
