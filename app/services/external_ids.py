@@ -159,14 +159,21 @@ async def claim(
     return sorted(linked)
 
 
-def filter_clause(kind: str, id_column: Any, spec: str) -> Any:
-    """`?external_id=system:value` as a WHERE clause on the list's id column."""
+def parse_filter(spec: str) -> tuple[str, str]:
+    """`?external_id=system:value` (people's and every other kind's lists) as
+    (system, value); anything else is 422."""
     system, sep, value = spec.partition(":")
     if not sep or not system or not value:
         raise ValidationFailed(
             "external_id filters as system:value, e.g. mosaic:12345.",
             errors=[{"loc": ["query", "external_id"], "msg": "expected system:value"}],
         )
+    return system, value
+
+
+def filter_clause(kind: str, id_column: Any, spec: str) -> Any:
+    """`?external_id=system:value` as a WHERE clause on the list's id column."""
+    system, value = parse_filter(spec)
     return col(id_column).in_(
         select(RecordExternalId.record_id)
         .where(col(RecordExternalId.kind) == kind)
@@ -182,7 +189,7 @@ def filter_clauses(kind: str, id_column: Any, spec: str | None) -> list[Any]:
 
 def wanted(system: str, external_id: str, sent: Mapping[str, str]) -> dict[str, str]:
     """An upsert body's `external_ids` (as GET shows them) with the path's id: the path's
-    system must agree (422 otherwise)."""
+    system must agree (422 otherwise). People's upsert checks the same way."""
     if sent.get(system, external_id) != external_id:
         raise ValidationFailed(
             f"external_ids.{system} differs from the id in the path.",
