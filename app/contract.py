@@ -62,6 +62,9 @@ CODES: dict[str, Code] = {
         409, "Not allowed in the record's current state (its state machine's rule)."
     ),
     "external_id_taken": Code(409, "Another record holds this external id."),
+    "referral_not_draft": Code(
+        409, "The referral is no longer a draft: only the fields PATCH allows may change.", "R1"
+    ),
     "document_already_attached": Code(
         409, "The document is already attached to the booking.", "R3"
     ),
@@ -155,9 +158,20 @@ OPERATIONS: dict[str, Operation] = {
     "update_vacancy": Operation("Change a vacancy"),
     # referrals
     "list_referrals": Operation("List referrals"),
-    "create_referral": Operation("Create a draft referral", ("service_not_for_person",)),
+    "create_referral": Operation(
+        "Create a draft referral", ("service_not_for_person", "external_id_taken")
+    ),
     "get_referral": Operation("Get a referral"),
-    "update_referral": Operation("Change a referral", ("invalid_transition",)),
+    "update_referral": Operation("Change a referral", ("invalid_transition", "external_id_taken")),
+    "upsert_referral_by_external_id": Operation(
+        "Upsert a draft referral by external id",
+        (
+            "external_id_taken",
+            "referral_not_draft",
+            "invalid_transition",
+            "service_not_for_person",
+        ),
+    ),
     "submit_referral": Operation("Submit a referral", ("invalid_transition",)),
     "withdraw_referral": Operation("Withdraw a referral", ("invalid_transition",)),
     "close_referral": Operation(
@@ -224,10 +238,13 @@ OPERATIONS: dict[str, Operation] = {
             "provider_inactive",
             "vacancy_unavailable",
             "emergency_start_not_today",
+            "external_id_taken",
         ),
     ),
     "get_placement": Operation("Get a placement"),
-    "update_placement": Operation("Change a placement", ("invalid_transition",)),
+    "update_placement": Operation(
+        "Change a placement", ("invalid_transition", "external_id_taken")
+    ),
     "record_arranging_support": Operation(
         "Record the confirmation sent to arranging support", ("invalid_transition",)
     ),

@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # External ids of providers, referrals and placements in a body; upserts by them.
     "records.external_ids": _r("integration", "admin"),
     "providers.upsert_external": _r("integration", "admin"),
+    "referrals.upsert_external": _r("integration", "admin"),
     "vacancies.write": _r(*P, "admin"),
     "work.acknowledge": _r(*ROLES),  # further limited to the item's assignee
     "work.assign": _r("team_manager", "practice_supervisor", "placements_manager"),

@@ -7,6 +7,7 @@ open state; a supported-living referral passes `panel` between `submitted` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from app.domain.errors import DomainError, InvalidInput, InvalidTransition
@@ -40,6 +41,34 @@ REFERRAL = StateMachine(
         "withdrawn": {},
     },
 )
+
+# The fields PATCH changes on an open referral: once a referral is no longer a draft, an
+# upsert by external id may change only these (R1).
+PATCHABLE = frozenset({"needs", "requested_start"})
+
+
+class ReferralNotDraft(DomainError):
+    code = "referral_not_draft"
+    rule = "R1"
+    title = "The referral is no longer a draft"
+
+
+def check_upsert_change(status: str, changed: Iterable[str]) -> None:
+    """R1, an upsert by external id (issue 13): a draft may change in every field; once
+    submitted only the fields PATCH allows (else `referral_not_draft`), and those only
+    while the referral is open (else `invalid_transition`, as PATCH)."""
+    if status == "draft":
+        return
+    names = set(changed)
+    fixed = sorted(names - PATCHABLE)
+    if fixed:
+        raise ReferralNotDraft(
+            f"The referral is {status}, no longer a draft: {', '.join(fixed)} can no longer "
+            f"change (only {', '.join(sorted(PATCHABLE))} may).",
+        )
+    if names and status not in OPEN_STATES:
+        raise InvalidTransition(f"A {status} referral cannot be changed.", rule="R1")
+
 
 # Services whose referrals pass a practice assurance panel (seed 003).
 PANEL_SERVICES = frozenset({"supported_living"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Index, text
 from sqlmodel import Field
@@ -15,6 +16,8 @@ ACTIVE = "status = 'active'"
 
 class Placement(Versioned, table=True):
     __tablename__ = "placements"
+    # Its ids in other systems are rows of record_external_ids of this kind (issue 13).
+    external_kind: ClassVar[str] = "placement"
     __table_args__ = (
         # R7 in the database: at most one active placement per person.
         Index(

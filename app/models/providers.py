@@ -13,6 +13,8 @@ from app.models.base import Versioned, id_field
 
 class Provider(Versioned, table=True):
     __tablename__ = "providers"
+    # Its ids in other systems are rows of record_external_ids of this kind (issue 13).
+    external_kind: ClassVar[str] = "provider"
     # Providers are not about a person: every role sees them, whatever their `team`.
     scope_column: ClassVar[str | None] = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -13,6 +14,8 @@ from app.models.base import UTCDateTime, Versioned, id_field
 
 class Referral(Versioned, table=True):
     __tablename__ = "referrals"
+    # Its ids in other systems are rows of record_external_ids of this kind (issue 13).
+    external_kind: ClassVar[str] = "referral"
     # A team's keyset pages (0031_perf_indexes).
     __table_args__ = (Index("ix_referrals_team_id", "team", "id"),)
 

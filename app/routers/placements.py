@@ -4,8 +4,9 @@ the duty tracker `/v1/duty-tracker` (R7, R6, R2)."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
@@ -40,9 +41,12 @@ async def list_placements(
     paging: ChangedPaging,
     person_id: uuid.UUID | None = None,
     status: PlacementStatus | None = None,
+    external_id: Annotated[
+        str | None, Query(max_length=260, description="system:value, e.g. mosaic:PL123")
+    ] = None,
 ) -> Page[PlacementRead]:
-    """Placements in your scope, by person or status (R7)."""
-    flt = service.PlacementsFilter(person_id=person_id, status=status)
+    """Placements in your scope, by person, status (R7) or external id."""
+    flt = service.PlacementsFilter(person_id=person_id, status=status, external_id=external_id)
     return page(request, response, await service.list_placements(ctx, flt, paging))
 
 
@@ -79,7 +83,8 @@ async def update_placement(
     if_match: IfMatch = None,
 ) -> PlacementRead:
     """R7: set an active placement's `planned_end_on` (a planned move-out date; the
-    placement still ends with `end` on the day)."""
+    placement still ends with `end` on the day), or link `external_ids` (integration and
+    admin only)."""
     return with_etag(response, await service.update(ctx, placement_id, body, if_match))
 
 

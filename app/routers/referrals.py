@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
@@ -19,6 +19,7 @@ from app.schemas.referrals import (
     ReferralRead,
     ReferralStatus,
     ReferralUpdate,
+    ReferralUpsert,
     Urgency,
     WithdrawBody,
 )
@@ -39,10 +40,17 @@ async def list_referrals(
     status: ReferralStatus | None = None,
     urgency: Urgency | None = None,
     service_: Annotated[Service | None, Query(alias="service")] = None,
+    external_id: Annotated[
+        str | None, Query(max_length=260, description="system:value, e.g. mosaic:R123")
+    ] = None,
 ) -> Page[ReferralRead]:
-    """Referrals in your scope, by person, status, urgency or service."""
+    """Referrals in your scope, by person, status, urgency, service or external id."""
     flt = service.ReferralsFilter(
-        person_id=person_id, status=status, urgency=urgency, service=service_
+        person_id=person_id,
+        status=status,
+        urgency=urgency,
+        service=service_,
+        external_id=external_id,
     )
     return page(request, response, await service.list_referrals(ctx, flt, paging))
 
@@ -52,7 +60,8 @@ async def create_referral(
     request: Request, response: Response, ctx: Ctx, body: ReferralCreate
 ) -> ReferralRead:
     """A draft referral for a person in your team. Emergency supported-living referrals are
-    refused (422, R2): supported living is not for emergencies."""
+    refused (422, R2): supported living is not for emergencies. `external_ids` (integration
+    and admin only) links it to other systems."""
     referral = await service.create(ctx, body)
     created(response, request, f"/v1/referrals/{referral.id}")
     return with_etag(response, referral)
@@ -72,7 +81,8 @@ async def update_referral(
     body: ReferralUpdate,
     if_match: IfMatch = None,
 ) -> ReferralRead:
-    """Change an open referral's needs or requested start. Never its status."""
+    """Change an open referral's needs or requested start, or link external ids
+    (integration and admin only). Never its status."""
     return with_etag(response, await service.update(ctx, referral_id, body, if_match))
 
 
@@ -110,6 +120,32 @@ async def close_referral(
 ) -> ReferralRead:
     """`placed -> closed` once the placement's follow-ups are done (R1, R2)."""
     return with_etag(response, await service.close(ctx, referral_id, body or CloseBody(), if_match))
+
+
+@router.put(
+    "/external/{system}/{external_id}",
+    responses={
+        **problem_responses(403, 404, 409, 413, 415),
+        201: {"model": ReferralRead, "description": "Created"},
+    },
+    summary="Upsert a draft referral by external id",
+)
+async def upsert_referral_by_external_id(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: ReferralUpsert,
+    system: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{0,49}$", examples=["mosaic"])],
+    external_id: Annotated[str, Path(min_length=1, max_length=200)],
+) -> ReferralRead:
+    """Idempotent upsert for integrators (integration, admin): 201 + Location when it
+    creates the draft referral, 200 when it updates (or finds nothing to change). Once the
+    referral is no longer a draft only `needs` and `requested_start` may differ (409
+    `referral_not_draft`, R1)."""
+    referral, was_created = await service.upsert_external(ctx, system, external_id, body)
+    if was_created:
+        created(response, request, f"/v1/referrals/{referral.id}")
+    return with_etag(response, referral)
 
 
 owner_routes(router, "", "referral", "referral")

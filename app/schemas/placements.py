@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output
+from app.schemas.people import ExternalIdValue, System
 from app.schemas.returns import (
     PlacementProvider,
     PlacementType,
@@ -52,6 +53,11 @@ class PlacementCreate(Input):
     reason_new_episode: ReasonNewEpisode | None = None
     home_postcode: Postcode | None = None
     placement_postcode: Postcode | None = None
+    external_ids: dict[System, ExternalIdValue] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Ids in other systems (integration and admin only), unique per system.",
+    )
 
 
 class PlacementEnd(Input):
@@ -64,9 +70,11 @@ class PlacementEnd(Input):
 
 
 class PlacementUpdate(Input):
-    """PATCH an active placement: its planned move-out date (R7)."""
+    """PATCH an active placement: its planned move-out date (R7), or link external ids
+    (integration and admin only; a system the placement already has keeps its id)."""
 
     planned_end_on: BoundedDate | None = None
+    external_ids: dict[System, ExternalIdValue] | None = Field(default=None, max_length=20)
 
 
 class ArrangingSupportBody(Input):
@@ -152,6 +160,7 @@ class PlacementRead(Output):
     placement_postcode: str | None
     reason_episode_ceased: str | None
     reason_place_change: str | None
+    external_ids: dict[str, str] = Field(default_factory=dict)
     created_by: str
     created_at: datetime
     updated_at: datetime

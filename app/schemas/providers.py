@@ -55,6 +55,12 @@ class ProviderUpdate(Patch):
     address: Address | None = None
     active: bool | None = None
     ofsted_urn: OfstedUrn | None = None
+    external_ids: dict[System, ExternalIdValue] | None = Field(
+        default=None,
+        max_length=20,
+        description="Ids in other systems to link (integration and admin only); a system "
+        "the provider already has keeps its id.",
+    )
 
 
 class ProviderRead(Output):

@@ -26,6 +26,7 @@ from app import read_audit
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
+from app.services import external_ids
 
 if TYPE_CHECKING:
     from app.uow import UnitOfWork
@@ -108,8 +109,13 @@ async def load_visible(
     uow: UnitOfWork, model: type[M], id_: uuid.UUID, *, for_update: bool = False
 ) -> M:
     """The row if the caller may see it (its scope team); missing or out of scope answer
-    alike: 404 "No <what> <id>."."""
-    row = await uow.get(model, id_, for_update=for_update)
+    alike: 404 "No <what> <id>."; a model with `external_kind` comes with its external
+    ids (app/services/external_ids.py), in the same statement."""
+    kind: str | None = getattr(model, "external_kind", None)
+    if kind is None:
+        row = await uow.get(model, id_, for_update=for_update)
+    else:
+        row = await external_ids.load_with_ids(uow, model, kind, id_, for_update=for_update)
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")
@@ -164,14 +170,22 @@ def team_filter(principal: Principal, column: Any) -> ColumnElement[bool] | None
 
 
 async def scoped_page(
-    uow: UnitOfWork, model: type[M], page: PageParams, **equals: Any
+    uow: UnitOfWork,
+    model: type[M],
+    page: PageParams,
+    *,
+    where: Sequence[Any] = (),
+    **equals: Any,
 ) -> tuple[Sequence[M], str | None]:
     """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
-    may see, filtered by `column == value` for each filter given (None or "" means unset)."""
+    may see, filtered by `column == value` for each filter given (None or "" means unset)
+    and by each clause in `where` (e.g. `?external_id=`)."""
     stmt = select(model)
     scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
     if scope is not None:
         stmt = stmt.where(scope)
+    for clause in where:
+        stmt = stmt.where(clause)
     for name, value in equals.items():
         if value is not None and value != "":
             stmt = stmt.where(col(getattr(model, name)) == value)

@@ -16,7 +16,7 @@ from app.context import Context
 from app.ids import uuid7
 from app.models import AuditEntry, ExternalId, Person
 from app.pagination import PageParams
-from app.problems import Conflict, Forbidden, ValidationFailed
+from app.problems import Conflict, Forbidden
 from app.schemas.people import (
     BatchItemProblem,
     PersonBatchItem,
@@ -26,6 +26,7 @@ from app.schemas.people import (
     PersonUpdate,
     PersonUpsert,
 )
+from app.services import external_ids
 from app.services.common import fetch_page, load_for_change, load_visible, team_filter
 from app.services.transfers import move_person_records
 from app.uow import UnitOfWork, snapshot
@@ -154,12 +155,7 @@ async def list_people(
             pattern = "%" + flt.q.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
             stmt = stmt.where(col(Person.search_name).like(pattern))
         if flt.external_id:
-            system, sep, value = flt.external_id.partition(":")
-            if not sep or not system or not value:
-                raise ValidationFailed(
-                    "external_id filters as system:value, e.g. mosaic:12345.",
-                    errors=[{"loc": ["query", "external_id"], "msg": "expected system:value"}],
-                )
+            system, value = external_ids.parse_filter(flt.external_id)
             stmt = stmt.where(
                 col(Person.id).in_(
                     select(ExternalId.person_id)
@@ -238,12 +234,8 @@ async def _upsert_once(
             )
         ).first()
         fields = body.model_dump(exclude={"external_ids"})
-        others = {k: v for k, v in body.external_ids.items() if k != system}
-        if body.external_ids.get(system, external_id) != external_id:
-            raise ValidationFailed(
-                f"external_ids.{system} differs from the id in the path.",
-                errors=[{"loc": ["body", "external_ids", system], "msg": "differs from path"}],
-            )
+        wanted = external_ids.wanted(system, external_id, body.external_ids)
+        others = {k: v for k, v in wanted.items() if k != system}
         if link is None:
             person = Person(
                 **fields,

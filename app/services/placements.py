@@ -68,7 +68,7 @@ from app.schemas.placements import (
     PlacementRead,
     PlacementUpdate,
 )
-from app.services import funding
+from app.services import external_ids, funding
 from app.services.common import load_for_change, load_visible, scoped_page
 from app.services.matching import (
     flush_or_conflict,
@@ -104,6 +104,13 @@ ARRANGING_SUPPORT_WORK = "arranging_support"
 class PlacementsFilter:
     person_id: uuid.UUID | None = None
     status: str | None = None
+    external_id: str | None = None
+
+
+async def read(uow: UnitOfWork, placement: Placement) -> PlacementRead:
+    """The placement as answered: with its external ids."""
+    (out,) = await external_ids.attach(uow, SUBJECT, [to_read(placement)])
+    return out
 
 
 def to_read(placement: Placement) -> PlacementRead:
@@ -176,6 +183,8 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         # Lock order: the referral, the person, then the vacancy.
         referral = await load_visible(uow, Referral, body.referral_id, for_update=True)
         ctx.principal.require("placements.write")
+        if body.external_ids:
+            external_ids.require_role(ctx)
         person = await uow.get(Person, referral.person_id, for_update=True)
         if person is None:  # pragma: no cover - a foreign key keeps it
             raise NotFound(f"No person {referral.person_id}.")
@@ -242,6 +251,8 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         )
         uow.add(placement)
         await flush_or_conflict(uow)
+        external_ids.remember(uow, SUBJECT, placement.id, {})
+        await external_ids.claim(uow, SUBJECT, placement.id, body.external_ids)
         if vacancy is not None:
             set_vacancy_status(uow, vacancy, "filled", placement_id=placement.id)
         if match is not None:
@@ -282,12 +293,12 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
             start_date=placement.start_date,
         )
         await flush_or_conflict(uow)
-        read = to_read(placement)
+        out = await read(uow, placement)
         uow.record(
             "confirmed",
             SUBJECT,
             placement.id,
-            after=read.model_dump(mode="json"),
+            after=out.model_dump(mode="json"),
             data={
                 **{k: v for k, v in asdict(facts).items() if k != "start_date"},
                 "start_date": placement.start_date.isoformat(),
@@ -299,7 +310,7 @@ async def confirm(ctx: Context, body: PlacementCreate) -> PlacementRead:
         )
         for hook in ON_CONFIRMED:
             await hook(uow, placement, facts)
-        return read
+        return out
 
 
 async def _open_follow_ups(
@@ -352,7 +363,7 @@ async def _open_follow_ups(
 
 async def get(ctx: Context, placement_id: uuid.UUID) -> PlacementRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, Placement, placement_id))
+        return await read(uow, await load_visible(uow, Placement, placement_id))
 
 
 async def list_placements(
@@ -360,9 +371,15 @@ async def list_placements(
 ) -> tuple[list[PlacementRead], str | None]:
     async with ctx.uow() as uow:
         rows, next_cursor = await scoped_page(
-            uow, Placement, page, person_id=flt.person_id, status=flt.status
+            uow,
+            Placement,
+            page,
+            where=external_ids.filter_clauses(SUBJECT, Placement.id, flt.external_id),
+            person_id=flt.person_id,
+            status=flt.status,
         )
-        return [to_read(p) for p in rows], next_cursor
+        reads = [to_read(p) for p in rows]
+        return list(await external_ids.attach(uow, SUBJECT, reads)), next_cursor
 
 
 async def recorded_follow_ups(uow: UnitOfWork, referral_id: uuid.UUID) -> set[str]:
@@ -373,31 +390,40 @@ async def recorded_follow_ups(uow: UnitOfWork, referral_id: uuid.UUID) -> set[st
 async def update(
     ctx: Context, placement_id: uuid.UUID, body: PlacementUpdate, if_match: str | None
 ) -> PlacementRead:
-    """R7: set an active placement's planned move-out date."""
+    """R7: set an active placement's planned move-out date; link external ids
+    (integration and admin)."""
+    ops = ["placements.write"]
+    if "external_ids" in body.model_fields_set:
+        ops.append(external_ids.PERMISSION)
     async with ctx.uow() as uow:
-        placement = await load_for_change(
-            uow, Placement, placement_id, "placements.write", if_match
-        )
+        placement = await load_for_change(uow, Placement, placement_id, ops, if_match)
         if placement.status != "active":
             raise InvalidTransition("An ended placement cannot be changed.", rule="R7")
-        changes = body.model_dump(exclude_unset=True)
+        changes = body.model_dump(exclude_unset=True, exclude={"external_ids"})
         if "planned_end_on" in changes:
             check_planned_end(placement.start_date, changes["planned_end_on"])
-        before = {k: getattr(placement, k) for k in changes}
+        before: dict[str, object] = {
+            k: v.isoformat() if v else None
+            for k, v in ((k, getattr(placement, k)) for k in changes)
+        }
+        after: dict[str, object] = {k: v.isoformat() if v else None for k, v in changes.items()}
         for name, value in changes.items():
             setattr(placement, name, value)
+        sent = body.external_ids or {}
+        if await external_ids.claim(uow, SUBJECT, placement.id, sent):
+            after["external_ids"] = sent
         uow.touch(placement)
         await uow.flush()
         uow.record(
             "updated",
             SUBJECT,
             placement.id,
-            before={k: v.isoformat() if v else None for k, v in before.items()},
-            after={k: v.isoformat() if v else None for k, v in changes.items()},
-            data={"changed": sorted(changes)},
+            before=before,
+            after=after,
+            data={"changed": sorted(after)},
             team=placement.team,
         )
-        return to_read(placement)
+        return await read(uow, placement)
 
 
 async def arranging_support(
@@ -427,19 +453,19 @@ async def arranging_support(
             SUBJECT, placement.id, kinds=[ARRANGING_SUPPORT_WORK], reason="arranging_support_sent"
         )
         await uow.flush()
-        read = to_read(placement)
+        out = await read(uow, placement)
         uow.record(
             "arranging_support_recorded",
             SUBJECT,
             placement.id,
-            after=read.model_dump(mode="json"),
+            after=out.model_dump(mode="json"),
             data={
                 "placement_id": str(placement.id),
                 "changed": ["arranging_support"],
             },
             team=placement.team,
         )
-        return read
+        return out
 
 
 async def end(
@@ -465,18 +491,18 @@ async def end(
             if vacancy is not None and vacancy.status == "filled":
                 set_vacancy_status(uow, vacancy, "open", placement_id=placement.id)
         await uow.flush()
-        read = to_read(placement)
+        out = await read(uow, placement)
         uow.record(
             "ended",
             SUBJECT,
             placement.id,
             before={"status": before},
-            after=read.model_dump(mode="json"),
+            after=out.model_dump(mode="json"),
             team=placement.team,
         )
         for hook in ON_ENDED:
             await hook(uow, placement)
-        return read
+        return out
 
 
 async def courtesy_call(
@@ -496,15 +522,15 @@ async def courtesy_call(
             "referral", placement.referral_id, kinds=["courtesy_call"], reason="courtesy_call_made"
         )
         await uow.flush()
-        read = to_read(placement)
+        out = await read(uow, placement)
         uow.record(
             "courtesy_call_made",
             SUBJECT,
             placement.id,
-            after=read.model_dump(mode="json"),
+            after=out.model_dump(mode="json"),
             team=placement.team,
         )
-        return read
+        return out
 
 
 async def check_arranging_support_recorded(uow: UnitOfWork, referral: Referral) -> None:

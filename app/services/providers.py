@@ -11,7 +11,6 @@ from app.context import Context
 from app.ids import uuid7
 from app.models import Provider, Vacancy
 from app.pagination import PageParams
-from app.problems import ValidationFailed
 from app.schemas.providers import (
     ProviderCreate,
     ProviderRead,
@@ -29,8 +28,7 @@ KIND = "provider"
 
 
 async def _read(uow: UnitOfWork, provider: Provider) -> ProviderRead:
-    read = ProviderRead.model_validate(provider)
-    read.external_ids = (await external_ids.ids_of(uow, KIND, [provider.id]))[provider.id]
+    (read,) = await external_ids.attach(uow, KIND, [ProviderRead.model_validate(provider)])
     return read
 
 
@@ -53,7 +51,7 @@ async def create_provider(ctx: Context, body: ProviderCreate) -> ProviderRead:
         return await _create(uow, body)
 
 
-async def _create(uow: UnitOfWork, body: ProviderCreate) -> ProviderRead:
+async def _create(uow: UnitOfWork, body: ProviderCreate, system: str | None = None) -> ProviderRead:
     provider = Provider(
         **body.model_dump(exclude={"external_ids"}),
         id=uuid7(),
@@ -64,9 +62,16 @@ async def _create(uow: UnitOfWork, body: ProviderCreate) -> ProviderRead:
     )
     uow.add(provider)
     await uow.flush()
+    external_ids.remember(uow, KIND, provider.id, {})
     await external_ids.claim(uow, KIND, provider.id, body.external_ids)
     read = await _read(uow, provider)
-    uow.record("created", "provider", provider.id, after=read.model_dump(mode="json"))
+    uow.record(
+        "created",
+        KIND,
+        provider.id,
+        after=read.model_dump(mode="json"),
+        data={"system": system} if system else None,
+    )
     return read
 
 
@@ -96,23 +101,26 @@ async def list_providers(
         if flt.external_id:
             stmt = stmt.where(external_ids.filter_clause(KIND, Provider.id, flt.external_id))
         rows, next_cursor = await fetch_page(uow.session, stmt, col(Provider.id), page)
-        known = await external_ids.ids_of(uow, KIND, [p.id for p in rows])
         reads = [ProviderRead.model_validate(p) for p in rows]
-        for read in reads:
-            read.external_ids = known[read.id]
-        return reads, next_cursor
+        return list(await external_ids.attach(uow, KIND, reads)), next_cursor
 
 
 async def update_provider(
     ctx: Context, provider_id: uuid.UUID, body: ProviderUpdate, if_match: str | None
 ) -> ProviderRead:
+    ops = ["providers.write"]
+    if "external_ids" in body.model_fields_set:
+        ops.append(external_ids.PERMISSION)
     async with ctx.uow() as uow:
-        provider = await load_for_change(uow, Provider, provider_id, "providers.write", if_match)
+        provider = await load_for_change(uow, Provider, provider_id, ops, if_match)
         changes = body.changes()
+        sent = changes.pop("external_ids", None) or {}
         before = snapshot(provider)
         for name, value in changes.items():
             setattr(provider, name, value)
         provider.search_name = provider.name.lower()
+        if await external_ids.claim(uow, KIND, provider.id, sent):
+            changes["external_ids"] = sent
         uow.touch(provider)
         await uow.flush()
         uow.record(
@@ -131,24 +139,26 @@ async def upsert_external(
 ) -> tuple[ProviderRead, bool]:
     """PUT by external id (integration, admin): creates (True) or updates (False)."""
     ctx.principal.require("providers.upsert_external")
-    if body.external_ids.get(system, external_id) != external_id:
-        raise ValidationFailed(
-            f"external_ids.{system} differs from the id in the path.",
-            errors=[{"loc": ["body", "external_ids", system], "msg": "differs from path"}],
-        )
-    wanted = {**body.external_ids, system: external_id}
+    wanted = external_ids.wanted(system, external_id, body.external_ids)
+    body = body.model_copy(update={"external_ids": wanted})
+    return await external_ids.retry_race(lambda: _upsert_once(ctx, system, external_id, body))
+
+
+async def _upsert_once(
+    ctx: Context, system: str, external_id: str, body: ProviderUpsert
+) -> tuple[ProviderRead, bool]:
     async with ctx.uow() as uow:
         found = await external_ids.find(uow, KIND, system, external_id)
         if found is None:
-            return await _create(uow, body.model_copy(update={"external_ids": wanted})), True
+            return await _create(uow, body, system), True
         provider = await load_visible(uow, Provider, found, for_update=True)
-        fields = body.model_dump(exclude={"external_ids"})
-        changed = {k: v for k, v in fields.items() if getattr(provider, k) != v}
-        await external_ids.claim(uow, KIND, provider.id, wanted)
+        changed = external_ids.differing(provider, body.model_dump(exclude={"external_ids"}))
+        before = snapshot(provider)
+        for name, value in changed.items():
+            setattr(provider, name, value)
+        if await external_ids.claim(uow, KIND, provider.id, body.external_ids):
+            changed["external_ids"] = body.external_ids
         if changed:
-            before = snapshot(provider)
-            for name, value in changed.items():
-                setattr(provider, name, value)
             provider.search_name = provider.name.lower()
             uow.touch(provider)
             await uow.flush()

@@ -22,19 +22,23 @@ from app.domain.referrals import (
     REFERRAL,
     check_new_referral,
     check_service_for_person,
+    check_upsert_change,
     submit_action,
 )
 from app.domain.work import due_at_for_date
 from app.ids import uuid7
 from app.models import Person, Referral
 from app.pagination import PageParams
+from app.problems import ValidationFailed
 from app.schemas.referrals import (
     CloseBody,
     ReferralCreate,
     ReferralRead,
     ReferralUpdate,
+    ReferralUpsert,
     WithdrawBody,
 )
+from app.services import external_ids
 from app.services.common import load_for_change, load_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
@@ -56,10 +60,17 @@ class ReferralsFilter:
     status: str | None = None
     urgency: str | None = None
     service: str | None = None
+    external_id: str | None = None
 
 
 def to_read(referral: Referral) -> ReferralRead:
+    """The referral without its external ids (for an audit snapshot); answers use `read`."""
     return ReferralRead.model_validate(referral)
+
+
+async def read(uow: UnitOfWork, referral: Referral) -> ReferralRead:
+    (out,) = await external_ids.attach(uow, SUBJECT, [to_read(referral)])
+    return out
 
 
 def _transition(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> dict[str, Any]:
@@ -97,37 +108,58 @@ def _jsonable(data: dict[str, object]) -> dict[str, object]:
 
 async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
     async with ctx.uow() as uow:
-        person = await load_visible(uow, Person, body.person_id)
+        return await _create(ctx, uow, body)
+
+
+def _check_rules(ctx: Context, uow: UnitOfWork, person: Person, body: ReferralCreate) -> None:
+    check_new_referral(body.urgency, body.service)
+    check_service_for_person(
+        service=body.service,
+        cohort=person.cohort,
+        date_of_birth=person.date_of_birth,
+        on=local_date(uow.now),
+        min_age_supported=ctx.policy.supported_living_min_age,
+    )
+
+
+async def _create(
+    ctx: Context, uow: UnitOfWork, body: ReferralCreate, system: str | None = None
+) -> ReferralRead:
+    """A draft referral; `system` names the upsert that makes it (its role is checked)."""
+    person = await load_visible(uow, Person, body.person_id)
+    if system is None:
         ctx.principal.require("referrals.create")
-        check_new_referral(body.urgency, body.service)
-        check_service_for_person(
-            service=body.service,
-            cohort=person.cohort,
-            date_of_birth=person.date_of_birth,
-            on=local_date(uow.now),
-            min_age_supported=ctx.policy.supported_living_min_age,
-        )
-        referral = Referral(
-            **body.model_dump(),
-            id=uuid7(),
-            team=person.team,
-            status="draft",
-            created_by=ctx.principal.sub,
-            created_at=uow.now,
-            updated_at=uow.now,
-        )
-        uow.add(referral)
-        await uow.flush()
-        read = to_read(referral)
-        uow.record(
-            "created", SUBJECT, referral.id, after=read.model_dump(mode="json"), team=referral.team
-        )
-        return read
+        if body.external_ids:
+            external_ids.require_role(ctx)
+    _check_rules(ctx, uow, person, body)
+    referral = Referral(
+        **body.model_dump(exclude={"external_ids"}),
+        id=uuid7(),
+        team=person.team,
+        status="draft",
+        created_by=ctx.principal.sub,
+        created_at=uow.now,
+        updated_at=uow.now,
+    )
+    uow.add(referral)
+    await uow.flush()
+    external_ids.remember(uow, SUBJECT, referral.id, {})
+    await external_ids.claim(uow, SUBJECT, referral.id, body.external_ids)
+    out = await read(uow, referral)
+    uow.record(
+        "created",
+        SUBJECT,
+        referral.id,
+        after=out.model_dump(mode="json"),
+        data={"system": system} if system else None,
+        team=referral.team,
+    )
+    return out
 
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
     async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, Referral, referral_id))
+        return await read(uow, await load_visible(uow, Referral, referral_id))
 
 
 async def list_referrals(
@@ -138,25 +170,33 @@ async def list_referrals(
             uow,
             Referral,
             page,
+            where=external_ids.filter_clauses(SUBJECT, Referral.id, flt.external_id),
             person_id=flt.person_id,
             status=flt.status,
             urgency=flt.urgency,
             service=flt.service,
         )
-        return [to_read(r) for r in rows], next_cursor
+        reads = [to_read(r) for r in rows]
+        return list(await external_ids.attach(uow, SUBJECT, reads)), next_cursor
 
 
 async def update(
     ctx: Context, referral_id: uuid.UUID, body: ReferralUpdate, if_match: str | None
 ) -> ReferralRead:
+    ops = ["referrals.update"]
+    if "external_ids" in body.model_fields_set:
+        ops.append(external_ids.PERMISSION)
     async with ctx.uow() as uow:
-        referral = await load_for_change(uow, Referral, referral_id, "referrals.update", if_match)
+        referral = await load_for_change(uow, Referral, referral_id, ops, if_match)
         if referral.status not in OPEN_STATES:
             raise InvalidTransition(f"A {referral.status} referral cannot be changed.", rule="R1")
         changes = body.changes()
+        sent = changes.pop("external_ids", None) or {}
         before = snapshot(referral)
         for name, value in changes.items():
             setattr(referral, name, value)
+        if await external_ids.claim(uow, SUBJECT, referral.id, sent):
+            changes["external_ids"] = sent
         uow.touch(referral)
         await uow.flush()
         uow.record(
@@ -168,7 +208,57 @@ async def update(
             data={"changed": sorted(changes)},
             team=referral.team,
         )
-        return to_read(referral)
+        return await read(uow, referral)
+
+
+async def upsert_external(
+    ctx: Context, system: str, external_id: str, body: ReferralUpsert
+) -> tuple[ReferralRead, bool]:
+    """PUT by external id (integration, admin): creates a draft (True) or updates the
+    referral (False); the same PUT again changes nothing. Once the referral is no longer
+    a draft only the fields PATCH allows may change (R1, `referral_not_draft`)."""
+    ctx.principal.require("referrals.upsert_external")
+    wanted = external_ids.wanted(system, external_id, body.external_ids)
+    body = body.model_copy(update={"external_ids": wanted})
+    return await external_ids.retry_race(lambda: _upsert_once(ctx, system, external_id, body))
+
+
+async def _upsert_once(
+    ctx: Context, system: str, external_id: str, body: ReferralUpsert
+) -> tuple[ReferralRead, bool]:
+    async with ctx.uow() as uow:
+        found = await external_ids.find(uow, SUBJECT, system, external_id)
+        if found is None:
+            return await _create(ctx, uow, body, system), True
+        referral = await load_visible(uow, Referral, found, for_update=True)
+        changed = external_ids.differing(referral, body.model_dump(exclude={"external_ids"}))
+        if "person_id" in changed:
+            raise ValidationFailed(
+                "A referral's person never changes: this external id is another person's referral.",
+                errors=[{"loc": ["body", "person_id"], "msg": "differs from the referral's"}],
+            )
+        check_upsert_change(referral.status, changed)
+        if changed.keys() & {"urgency", "service"}:  # a draft's: check them as on create
+            person = await load_visible(uow, Person, referral.person_id)
+            _check_rules(ctx, uow, person, body)
+        before = snapshot(referral)
+        for name, value in changed.items():
+            setattr(referral, name, value)
+        if await external_ids.claim(uow, SUBJECT, referral.id, body.external_ids):
+            changed["external_ids"] = body.external_ids
+        if changed:
+            uow.touch(referral)
+            await uow.flush()
+            uow.record(
+                "updated",
+                SUBJECT,
+                referral.id,
+                before=before,
+                after=snapshot(referral),
+                data={"changed": sorted(changed), "system": system},
+                team=referral.team,
+            )
+        return await read(uow, referral), False
 
 
 async def submit(ctx: Context, referral_id: uuid.UUID, if_match: str | None) -> ReferralRead:
@@ -218,7 +308,7 @@ async def submit(ctx: Context, referral_id: uuid.UUID, if_match: str | None) -> 
                 scope_team=referral.team,
             )
         await uow.flush()
-        return to_read(referral)
+        return await read(uow, referral)
 
 
 async def withdraw(
@@ -235,7 +325,7 @@ async def withdraw(
         for hook in ON_WITHDRAWN:
             await hook(uow, referral)
         await uow.flush()
-        return to_read(referral)
+        return await read(uow, referral)
 
 
 async def close(
@@ -252,4 +342,4 @@ async def close(
         uow.emit("referral.closed", SUBJECT, referral.id, event, team=referral.team)
         await uow.close_work(SUBJECT, referral.id, reason="referral_closed")
         await uow.flush()
-        return to_read(referral)
+        return await read(uow, referral)

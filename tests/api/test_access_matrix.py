@@ -92,6 +92,16 @@ WRITES: dict[str, Op] = {
         },
     ),
     "update_referral": Op("referrals.update", lambda w: {}, scoped=True),
+    "upsert_referral_by_external_id": Op(
+        "referrals.upsert_external",
+        lambda w: {
+            "person_id": w.h.person["id"],
+            "urgency": "planned",
+            "service": "foster_care",
+            "needs": "A foster home.",
+            "requested_start": "2026-12-01",
+        },
+    ),
     "submit_referral": Op("referrals.submit", scoped=True),
     "withdraw_referral": Op("referrals.withdraw", lambda w: {"reason": "Matrix"}, scoped=True),
     "close_referral": Op("referrals.close", lambda w: {"note": "Matrix"}, scoped=True),
@@ -249,7 +259,9 @@ INNER: dict[str, str] = {
     "qa_visits.manage": "request_extra_review of kind qa_visit (R17)",
     "qa_visits.record": "record_review of a qa_visit (R17)",
     "people.external_ids": "create_person / update_person with external_ids (issue 9)",
-    "records.external_ids": "create_provider with external_ids (issue 13)",
+    "records.external_ids": (
+        "create / update of a provider, referral or placement with external_ids (issue 13)"
+    ),
 }
 
 

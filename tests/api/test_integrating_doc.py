@@ -80,12 +80,24 @@ version, no audit entry, no event); a changed one is `updated`.
 ONE_BY_ONE = """
 One record at a time: `PUT /v1/people/external/{system}/{external_id}` with the whole
 person (201 with `Location` when it creates, 200 when it updates or nothing changed), and
-likewise `PUT /v1/providers/external/{system}/{external_id}` and
-`PUT /v1/referrals/external/{system}/{external_id}` (a draft referral; once submitted only
-the fields PATCH allows). An external id belongs to one record per system;
-`GET /v1/people?external_id=mosaic:M123` finds it (also on referrals, providers and
-placements). Anyone but `integration` and `admin` who sends `external_ids` gets 403, so
-nobody can probe whether another team's Mosaic id exists.
+likewise `PUT /v1/providers/external/{system}/{external_id}` with the whole provider and
+`PUT /v1/referrals/external/{system}/{external_id}` with the referral as
+`POST /v1/referrals` takes it. The same PUT again changes nothing (no new version, no
+event), and two first PUTs of one id at once make one record. A referral upsert creates a
+draft; once the referral is past draft (R1) only the fields PATCH allows (`needs`,
+`requested_start`) may differ: any other differing field is 409 `referral_not_draft`
+(rule `R1`), a closed or withdrawn referral changes no more (409 `invalid_transition`),
+and its person never changes (a different `person_id` is 422).
+
+Providers, referrals and placements carry `external_ids` (`{"mosaic": "..."}`) as a person
+does: in every answer, in the create body (`POST /v1/providers`, `POST /v1/referrals`, the
+placement's confirm) and in PATCH. An external id belongs to one record of its kind per
+system (409 `external_id_taken` otherwise); ids are linked, never unlinked.
+`?external_id=system:value` (e.g. `mosaic:M123`) filters `GET /v1/people`,
+`/v1/providers`, `/v1/referrals` and `/v1/placements`, within the caller's scope. Only
+`integration` and `admin` set external ids, on top of the role the operation itself needs
+(docs/access.md): anyone else who sends `external_ids` gets 403, so nobody can probe
+whether another team's Mosaic id exists.
 """
 
 MIRROR = """

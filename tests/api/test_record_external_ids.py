@@ -68,3 +68,44 @@ async def test_provider_external_ids_and_upsert(api: Api) -> None:
         422,
         "validation_error",
     )
+
+
+async def test_provider_patch_links_external_ids_and_an_upsert_records_a_new_one(
+    api: Api,
+) -> None:
+    officer, admin, integration = (
+        api.as_("placements_officer"),
+        api.as_("admin"),
+        api.as_("integration"),
+    )
+    one = (await officer.post("/v1/providers", json=_provider())).json()
+    two = (await officer.post("/v1/providers", json=_provider())).json()
+    url = f"/v1/providers/{one['id']}"
+    value = f"P{uuid.uuid4().hex[:8]}"
+    assert_problem(
+        await officer.patch(url, json={"external_ids": {"mosaic": value}}), 403, "forbidden"
+    )
+    patched = await admin.patch(url, json={"external_ids": {"mosaic": value}})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["external_ids"] == {"mosaic": value}
+    assert patched.json()["version"] == 2
+    assert_problem(
+        await admin.patch(f"/v1/providers/{two['id']}", json={"external_ids": {"mosaic": value}}),
+        409,
+        "external_id_taken",
+    )
+    # the upsert that links a second system's id is a change (a new version, one event)
+    body = {k: one[k] for k in ("name", "service", "team")}
+    upsert = f"/v1/providers/external/mosaic/{value}"
+    same = await integration.put(upsert, json=body)
+    assert same.status_code == 200 and same.json()["version"] == 2
+    linked = await integration.put(upsert, json={**body, "external_ids": {"carefirst": "C9"}})
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["external_ids"] == {"mosaic": value, "carefirst": "C9"}
+    assert linked.json()["version"] == 3
+    events = await admin.get("/v1/events", params={"subject_id": one["id"], "limit": 200})
+    assert [(e["type"], e["data"].get("changed")) for e in events.json()["items"]] == [
+        ("provider.created", None),
+        ("provider.updated", ["external_ids"]),
+        ("provider.updated", ["external_ids"]),
+    ]
