@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from app.schemas.common import Input, Output
+from app.schemas.enums import PanelBookingStatus, PanelKind, PanelOutcome
 
-PanelKind = Literal["practice_assurance", "funding"]
-BookingStatus = Literal["booked", "decided"]
-Outcome = Literal["approved", "approved_with_actions", "deferred", "declined"]
+BookingStatus = PanelBookingStatus
+Outcome = PanelOutcome
 Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ActionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
