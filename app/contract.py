@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from app.openapi_examples import REQUEST_EXAMPLES, UPLOAD_EXAMPLE
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
@@ -599,6 +601,16 @@ ETAG_WITHOUT_VERSION = frozenset(
 )
 
 
+def _add_example(operation: dict[str, Any]) -> None:
+    """The operation's example body (app/openapi_examples.py) on its request body."""
+    content = operation.get("requestBody", {}).get("content", {})
+    example = REQUEST_EXAMPLES.get(operation.get("operationId", ""))
+    if "application/json" in content and example is not None:
+        content["application/json"]["example"] = copy.deepcopy(example)
+    if "multipart/form-data" in content:
+        content["multipart/form-data"]["example"] = copy.deepcopy(UPLOAD_EXAMPLE)
+
+
 def _problem_names(doc: dict[str, Any]) -> dict[tuple[int, tuple[str, ...]], str]:
     """(status, codes) -> its component's name: one component per set of codes, so a
     generated client has one model (and one `code` enum) per set, never two alike. A set
@@ -647,6 +659,7 @@ def apply(doc: dict[str, Any]) -> dict[str, Any]:
             op = OPERATIONS.get(operation_id)
             if op is not None:
                 operation["summary"] = op.summary
+            _add_example(operation)
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s[:1] in "45"]:
                 del responses[status]

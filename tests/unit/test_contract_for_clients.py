@@ -96,3 +96,10 @@ def test_policy_read_answers_what_the_route_answered_before() -> None:
     before = {**policy.model_dump(mode="json"), "document_kinds": list(DOCUMENT_KINDS)}
     now = PolicyRead(**policy.model_dump(), document_kinds=list(DOCUMENT_KINDS))
     assert list(now.model_dump(mode="json").items()) == list(before.items())
+
+
+def test_every_request_body_has_an_example() -> None:
+    for path, method, operation in _operations(_doc()):
+        if path.startswith("/v1/"):
+            for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                assert "example" in content, (method, path, media_type)
