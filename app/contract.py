@@ -601,6 +601,20 @@ ETAG_WITHOUT_VERSION = frozenset(
 )
 
 
+def _optional_body(operation: dict[str, Any]) -> None:
+    """An optional body (`body: X | None = None`) is declared as X, not X-or-null: leaving
+    the body out is what makes it optional, and generators given `anyOf: [X, null]` send
+    their "unset" marker as the JSON body (openapi-python-client)."""
+    body = operation.get("requestBody", {})
+    media = body.get("content", {}).get("application/json")
+    if body.get("required") or media is None:
+        return
+    members = media["schema"].get("anyOf", [])
+    refs = [m for m in members if "$ref" in m]
+    if len(members) == 2 and len(refs) == 1 and {"type": "null"} in members:
+        media["schema"] = refs[0]
+
+
 def _add_example(operation: dict[str, Any]) -> None:
     """The operation's example body (app/openapi_examples.py) on its request body."""
     content = operation.get("requestBody", {}).get("content", {})
@@ -609,6 +623,16 @@ def _add_example(operation: dict[str, Any]) -> None:
         content["application/json"]["example"] = copy.deepcopy(example)
     if "multipart/form-data" in content:
         content["multipart/form-data"]["example"] = copy.deepcopy(UPLOAD_EXAMPLE)
+
+
+def _mark_binary_uploads(schemas: dict[str, Any]) -> None:
+    """An upload's file part is `contentMediaType: application/octet-stream` (OpenAPI 3.1);
+    add `format: binary` too, which client generators read as a file (openapi-python-client
+    would otherwise send it as a plain form field)."""
+    for schema in schemas.values():
+        for prop in schema.get("properties", {}).values():
+            if prop.get("type") == "string" and "contentMediaType" in prop:
+                prop.setdefault("format", "binary")
 
 
 def _problem_names(doc: dict[str, Any]) -> dict[tuple[int, tuple[str, ...]], str]:
@@ -649,6 +673,7 @@ def apply(doc: dict[str, Any]) -> dict[str, Any]:
     schemas["Problem"] = PROBLEM_SCHEMA
     schemas["ProblemError"] = PROBLEM_ERROR_SCHEMA
     components["headers"] = copy.deepcopy(HEADERS)
+    _mark_binary_uploads(schemas)
     names = _problem_names(doc)
     for item in doc.get("paths", {}).values():
         for method in METHODS:
@@ -659,6 +684,7 @@ def apply(doc: dict[str, Any]) -> dict[str, Any]:
             op = OPERATIONS.get(operation_id)
             if op is not None:
                 operation["summary"] = op.summary
+            _optional_body(operation)
             _add_example(operation)
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s[:1] in "45"]:

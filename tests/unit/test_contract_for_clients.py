@@ -103,3 +103,17 @@ def test_every_request_body_has_an_example() -> None:
         if path.startswith("/v1/"):
             for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
                 assert "example" in content, (method, path, media_type)
+
+
+def test_optional_bodies_are_not_nullable_and_uploads_are_binary() -> None:
+    """Generators send their "unset" marker for a body declared `anyOf: [X, null]`, and a
+    file part without `format: binary` as a plain form field."""
+    for path, method, operation in _operations(_doc()):
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            schema = content["application/json"]["schema"]
+            assert {"type": "null"} not in schema.get("anyOf", []), (method, path)
+        if "multipart/form-data" in content:
+            ref = content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            file_part = _doc()["components"]["schemas"][ref]["properties"]["file"]
+            assert file_part["format"] == "binary", (method, path)
