@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.openapi_examples import REQUEST_EXAMPLES, UPLOAD_EXAMPLE
+from app.contract_clients import for_clients
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -601,40 +601,6 @@ ETAG_WITHOUT_VERSION = frozenset(
 )
 
 
-def _optional_body(operation: dict[str, Any]) -> None:
-    """An optional body (`body: X | None = None`) is declared as X, not X-or-null: leaving
-    the body out is what makes it optional, and generators given `anyOf: [X, null]` send
-    their "unset" marker as the JSON body (openapi-python-client)."""
-    body = operation.get("requestBody", {})
-    media = body.get("content", {}).get("application/json")
-    if body.get("required") or media is None:
-        return
-    members = media["schema"].get("anyOf", [])
-    refs = [m for m in members if "$ref" in m]
-    if len(members) == 2 and len(refs) == 1 and {"type": "null"} in members:
-        media["schema"] = refs[0]
-
-
-def _add_example(operation: dict[str, Any]) -> None:
-    """The operation's example body (app/openapi_examples.py) on its request body."""
-    content = operation.get("requestBody", {}).get("content", {})
-    example = REQUEST_EXAMPLES.get(operation.get("operationId", ""))
-    if "application/json" in content and example is not None:
-        content["application/json"]["example"] = copy.deepcopy(example)
-    if "multipart/form-data" in content:
-        content["multipart/form-data"]["example"] = copy.deepcopy(UPLOAD_EXAMPLE)
-
-
-def _mark_binary_uploads(schemas: dict[str, Any]) -> None:
-    """An upload's file part is `contentMediaType: application/octet-stream` (OpenAPI 3.1);
-    add `format: binary` too, which client generators read as a file (openapi-python-client
-    would otherwise send it as a plain form field)."""
-    for schema in schemas.values():
-        for prop in schema.get("properties", {}).values():
-            if prop.get("type") == "string" and "contentMediaType" in prop:
-                prop.setdefault("format", "binary")
-
-
 def _problem_names(doc: dict[str, Any]) -> dict[tuple[int, tuple[str, ...]], str]:
     """(status, codes) -> its component's name: one component per set of codes, so a
     generated client has one model (and one `code` enum) per set, never two alike. A set
@@ -666,14 +632,15 @@ def _problem_names(doc: dict[str, Any]) -> dict[tuple[int, tuple[str, ...]], str
 
 
 def apply(doc: dict[str, Any]) -> dict[str, Any]:
-    """Declare every operation's problems, response headers and summary (in place)."""
+    """Declare every operation's problems, response headers and summary, and make the
+    document one client generators read well (app/contract_clients.py), in place."""
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("ProblemBody", None)
     schemas["Problem"] = PROBLEM_SCHEMA
     schemas["ProblemError"] = PROBLEM_ERROR_SCHEMA
     components["headers"] = copy.deepcopy(HEADERS)
-    _mark_binary_uploads(schemas)
+    for_clients(doc)
     names = _problem_names(doc)
     for item in doc.get("paths", {}).values():
         for method in METHODS:
@@ -684,8 +651,6 @@ def apply(doc: dict[str, Any]) -> dict[str, Any]:
             op = OPERATIONS.get(operation_id)
             if op is not None:
                 operation["summary"] = op.summary
-            _optional_body(operation)
-            _add_example(operation)
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s[:1] in "45"]:
                 del responses[status]

@@ -94,3 +94,17 @@ def test_the_validation_can_fail() -> None:
     validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
     assert not validator.is_valid({**content["example"], "urgency": "soon"})
     assert not validator.is_valid({**content["example"], "requested_start": "6 April"})
+
+
+@pytest.mark.parametrize("event_type", sorted(_doc()["webhooks"]))
+def test_webhook_delivery_example_is_valid_against_its_schema(event_type: str) -> None:
+    content = _doc()["webhooks"][event_type]["post"]["requestBody"]["content"]
+    media = content["application/json"]
+    schema = {**media["schema"], "components": _doc()["components"]}
+    validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(media["example"])]
+    assert errors == []
+    assert media["example"]["type"] == event_type
+    data = media["example"]["data"]
+    if "from" in data:
+        assert data["from"] != data["to"], "a change's example moves from one status to another"
