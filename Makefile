@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint lock openapi install install-dev browser bench clean vendor-docs
+.PHONY: run test lint lock lock-clients openapi clients install install-dev browser bench clean vendor-docs
 
 # Dependencies come from the locks (the whole tree pinned, with hashes; `make lock` makes
 # them from pyproject.toml). They are installed with uv, itself pinned and bootstrapped
@@ -92,18 +92,60 @@ browser:
 test: install-dev browser
 	$(BIN)/pytest -q -p no:cacheprovider
 
-## lint: ruff, mypy, import contracts, the Dockerfile (hadolint), the contract (Spectral)
-lint: install-dev node_modules/.installed
+## lint: ruff, mypy, import contracts, the Dockerfile (hadolint), the contract (Spectral),
+## and clients/typescript/usage.ts against the generated types (tsc --strict)
+lint: install-dev node_modules/.installed clients/typescript/schema.d.ts
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 	npx --no-install spectral lint --fail-severity=warn --ruleset openapi/.spectral.yaml openapi/openapi.json
+	npx --no-install tsc --strict --noEmit -p clients/typescript
 
 ## openapi: regenerate the committed contract from the app
 openapi: install
 	$(BIN)/python -m app.openapi > openapi/openapi.json.tmp && mv openapi/openapi.json.tmp openapi/openapi.json
+
+## clients: generate the Python client (clients/python, package placements_client) and the
+## TypeScript types (clients/typescript/schema.d.ts) from the contract; neither is committed.
+## A generator that prints any warning fails the target: fix the contract, not the client.
+## openapi-python-client pins an old typer, so it has an environment of its own
+## (.venv-clients, from clients/requirements.lock); openapi-typescript is an npm devDependency.
+CLIENTS_VENV := .venv-clients
+CLIENTS_BIN := $(CLIENTS_VENV)/bin
+CLIENTS_LOG := $(CLIENTS_VENV)/generate.log
+# Fail on a generator's warnings: print its output and stop when any line says "warn".
+NO_WARNINGS = if grep -qiE 'warn|⚠' $(CLIENTS_LOG); then cat $(CLIENTS_LOG); \
+	  echo "make clients: the generator warned (see above): fix the contract"; exit 1; fi
+
+$(CLIENTS_VENV)/.installed: clients/requirements.lock | $(BIN)/uv
+	$(PYTHON) -m venv --without-pip $(CLIENTS_VENV)
+	$(BIN)/uv pip install -q --python $(CLIENTS_BIN)/python --require-hashes -r clients/requirements.lock
+	@touch $@
+
+clients/python/.generated: openapi/openapi.json clients/openapi-python-client.yaml $(CLIENTS_VENV)/.installed
+	@PATH="$(CURDIR)/$(CLIENTS_BIN):$$PATH" $(CLIENTS_BIN)/openapi-python-client generate \
+	  --path openapi/openapi.json --output-path clients/python --overwrite \
+	  --config clients/openapi-python-client.yaml > $(CLIENTS_LOG) 2>&1 \
+	  || { cat $(CLIENTS_LOG); exit 1; }
+	@$(NO_WARNINGS)
+	@echo "clients/python: generated with 0 warnings"
+	@touch $@
+
+clients/typescript/schema.d.ts: openapi/openapi.json node_modules/.installed | $(CLIENTS_VENV)/.installed
+	@npx --no-install openapi-typescript openapi/openapi.json -o $@.tmp.ts > $(CLIENTS_LOG) 2>&1 \
+	  || { cat $(CLIENTS_LOG); rm -f $@.tmp.ts; exit 1; }
+	@$(NO_WARNINGS)
+	@mv $@.tmp.ts $@
+	@echo "$@: generated with 0 warnings"
+
+clients: clients/python/.generated clients/typescript/schema.d.ts
+
+## lock-clients: re-pin clients/requirements.lock from clients/requirements.in
+lock-clients: $(BIN)/uv
+	$(BIN)/uv pip compile clients/requirements.in --universal --python-version 3.11 \
+	  --generate-hashes -q --custom-compile-command "make lock-clients" -o clients/requirements.lock
 
 ## bench: the server benchmark against the floor app, on PostgreSQL at 127.0.0.1:5432
 ## (not part of `make test`; e.g. BENCH_ARGS="--rounds 1 --duration 5")
@@ -117,4 +159,5 @@ vendor-docs: node_modules/.installed
 	cp node_modules/redoc/bundles/redoc.standalone.js app/static/
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CLIENTS_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache \
+	  clients/python clients/typescript/schema.d.ts

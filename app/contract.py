@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from app.contract_clients import for_clients
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
@@ -616,17 +618,47 @@ ETAG_WITHOUT_VERSION = frozenset(
 )
 
 
+def _problem_names(doc: dict[str, Any]) -> dict[tuple[int, tuple[str, ...]], str]:
+    """(status, codes) -> its component's name: one component per set of codes, so a
+    generated client has one model (and one `code` enum) per set, never two alike. A set
+    only one operation gives, with codes of that operation's own rules, is named after
+    it (`ConfirmPlacementConflict`); any other after its codes
+    (`ConflictOrInvalidTransitionProblem`)."""
+    users: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    for item in doc.get("paths", {}).values():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            for status, codes in declared_codes(method, operation).items():
+                users.setdefault((status, tuple(codes)), []).append(operation["operationId"])
+    names: dict[tuple[int, tuple[str, ...]], str] = {}
+    for key, operation_ids in users.items():
+        status, code_set = key
+        op = OPERATIONS.get(operation_ids[0])
+        own = set(op.codes if op else ())
+        if len(operation_ids) == 1 and own & set(code_set):
+            names[key] = _pascal(operation_ids[0]) + STATUS_NAMES[status]
+        else:
+            names[key] = (
+                "".join(_pascal(c) for c in code_set[:1])
+                + "".join("Or" + _pascal(c) for c in code_set[1:])
+                + "Problem"
+            )
+    return names
+
+
 def apply(doc: dict[str, Any]) -> dict[str, Any]:
-    """Declare every operation's problems, response headers and summary (in place)."""
+    """Declare every operation's problems, response headers and summary, and make the
+    document one client generators read well (app/contract_clients.py), in place."""
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("ProblemBody", None)
     schemas["Problem"] = PROBLEM_SCHEMA
     schemas["ProblemError"] = PROBLEM_ERROR_SCHEMA
     components["headers"] = copy.deepcopy(HEADERS)
-    # A set of codes that are all generic gets one component, shared by every operation
-    # that gives it; a status with codes of the operation's own gets one named after it.
-    shared: dict[tuple[int, tuple[str, ...]], str] = {}
+    for_clients(doc)
+    names = _problem_names(doc)
     for item in doc.get("paths", {}).values():
         for method in METHODS:
             operation = item.get(method)
@@ -636,20 +668,11 @@ def apply(doc: dict[str, Any]) -> dict[str, Any]:
             op = OPERATIONS.get(operation_id)
             if op is not None:
                 operation["summary"] = op.summary
-            own = set(op.codes if op else ())
             responses = operation.setdefault("responses", {})
             for status in [s for s in responses if s[:1] in "45"]:
                 del responses[status]
             for status, codes in declared_codes(method, operation).items():
-                if own & set(codes):
-                    name = _pascal(operation_id) + STATUS_NAMES[status]
-                else:
-                    name = shared.setdefault(
-                        (status, tuple(codes)),
-                        "".join(_pascal(c) for c in codes[:1])
-                        + "".join("Or" + _pascal(c) for c in codes[1:])
-                        + "Problem",
-                    )
+                name = names[(status, tuple(codes))]
                 component = _problem_component(codes, status)
                 component["title"] = name
                 schemas[name] = component

@@ -23,12 +23,34 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app import event_data
+from app.schemas.enums import (
+    Cohort,
+    ContactMethod,
+    EpisodeStatus,
+    FundingStatus,
+    MatchStatus,
+    MeetingStatus,
+    PanelBookingStatus,
+    PanelKind,
+    PanelOutcome,
+    PlacementStatus,
+    RecordedFollowUpKind,
+    ReferralStatus,
+    RestrictionStatus,
+    ReviewKind,
+    Service,
+    SupervisionOutcome,
+    SupportRequestStatus,
+    SustainabilityOutcome,
+    Urgency,
+    VacancyStatus,
+)
 
 log = structlog.get_logger("placements.events")
 
@@ -67,23 +89,9 @@ def _to(doc: str = "The status after.") -> Any:
 
 SYSTEM_DOC = "The external system whose id the change came by (an upsert), else null."
 
-Cohort = Literal["child", "adult"]
-Service = Literal["foster_care", "residential", "supported_living", "shared_lives"]
-ReferralStatus = Literal[
-    "draft", "submitted", "panel", "matching", "matched", "placed", "closed", "withdrawn"
-]
-MatchStatus = Literal["proposed", "contacted", "assessing", "accepted", "declined", "withdrawn"]
-FundingStatus = Literal["draft", "submitted", "approved", "rejected", "returned", "superseded"]
-PlacementStatus = Literal["active", "ended"]
-VacancyStatus = Literal["open", "held", "filled"]
-SupportStatus = Literal["draft", "submitted", "allocated", "not_allocated", "closed"]
-EpisodeStatus = Literal["open", "checkpoint_due", "continued", "closed"]
-SupervisionStatus = Literal["scheduled", "held", "cancelled"]
-ReviewStatus = Literal["scheduled", "held", "cancelled"]
-ReviewKind = Literal["cla", "support_plan", "shared_lives", "care_and_support", "qa_visit"]
-RestrictionStatus = Literal["active", "lifted"]
-PanelKind = Literal["practice_assurance", "funding"]
-PanelOutcome = Literal["approved", "approved_with_actions", "deferred", "declined"]
+SupportStatus = SupportRequestStatus
+SupervisionStatus = MeetingStatus
+ReviewStatus = MeetingStatus
 
 
 # --- people and providers -----------------------------------------------------------------
@@ -153,7 +161,7 @@ class VacancyStatusChanged(EventData):
 class ReferralCreated(EventData):
     referral_id: uuid.UUID
     person_id: uuid.UUID
-    urgency: Literal["planned", "emergency"]
+    urgency: Urgency
     service: Service
     status: ReferralStatus
     previous_referral_id: uuid.UUID | None = Field(
@@ -178,7 +186,7 @@ class ReferralMoved(EventData):
 
 
 class ReferralSubmitted(ReferralMoved):
-    urgency: Literal["planned", "emergency"]
+    urgency: Urgency
     service: Service
     status: ReferralStatus
 
@@ -196,8 +204,8 @@ class ReferralStatusChanged(ReferralMoved):
 class ReferralFollowUpRecorded(EventData):
     referral_id: uuid.UUID
     follow_up_id: uuid.UUID
-    kind: Literal["tac_duty_alerted", "csw_informed", "sustainability_reviewed"]
-    outcome: Literal["sustain", "plan_move"] | None = None
+    kind: RecordedFollowUpKind
+    outcome: SustainabilityOutcome | None = None
     planned_referral_id: uuid.UUID | None = Field(
         default=None, description="The draft planned referral `plan_move` raised (R2)."
     )
@@ -216,7 +224,7 @@ class PanelBookingCreated(EventData):
     referral_id: uuid.UUID
     panel_id: uuid.UUID
     panel_date: date
-    status: Literal["booked", "decided"]
+    status: PanelBookingStatus
     documents_due_on: date | None = None
     funding_request_id: uuid.UUID | None = None
     missing_documents: list[str] = Field(description="Document kinds still to attach (R3).")
@@ -237,8 +245,8 @@ class PanelBookingDocumentAttached(EventData):
 class PanelBookingDecided(EventData):
     panel_booking_id: uuid.UUID
     referral_id: uuid.UUID
-    from_: Literal["booked", "decided"] = _from()
-    to: Literal["booked", "decided"] = _to()
+    from_: PanelBookingStatus = _from()
+    to: PanelBookingStatus = _to()
     outcome: PanelOutcome
     referral_status: ReferralStatus
     action_ids: list[uuid.UUID] = Field(description="The panel actions set (R4).")
@@ -428,7 +436,7 @@ class CaseworkContactRecorded(EventData):
     support_request_id: uuid.UUID
     number: int = Field(description="The contact's number in its episode (R9).")
     contact_on: date
-    method: Literal["visit", "phone", "video", "message", "other"]
+    method: ContactMethod
 
 
 class SupervisionScheduled(EventData):
@@ -448,7 +456,7 @@ class SupervisionHeld(EventData):
     from_: SupervisionStatus = _from()
     to: SupervisionStatus = _to()
     held_on: date
-    outcome: Literal["next_in_4_weeks", "next_in_8_weeks", "service_ended"]
+    outcome: SupervisionOutcome
     next_supervision_id: uuid.UUID | None = None
     next_due_on: date | None = None
 

@@ -158,3 +158,55 @@ def add_events(doc: dict[str, Any]) -> None:
         "discriminator": {"propertyName": "type", "mapping": mapping},
     }
     doc["webhooks"] = {entry.name: _webhook(entry) for entry in CATALOGUE.values()}
+    for hook in doc["webhooks"].values():
+        media = hook["post"]["requestBody"]["content"]["application/json"]
+        media["example"] = example_of(media["schema"], schemas)
+
+
+# --- examples: one delivery of each type, made from its schema ------------------------------
+
+EXAMPLE_ID = "0193a1c4-5e10-7a2b-9c3d-4e5f60718210"
+EXAMPLE_STRINGS = {
+    "id": "eyJrIjoxMDQyfQ",  # a feed cursor
+    "action": "submit",
+    "system": "mosaic",
+    "external_id": "M123456",
+    "actor": "olu.officer",
+    "kind": "risk_assessment",
+}
+
+
+def example_of(schema: dict[str, Any], schemas: dict[str, Any], key: str = "") -> Any:
+    """A value valid against `schema`: a webhook body's example (the tests validate each).
+    `from` and `to` take two different values of their enum, as a change does."""
+    if "$ref" in schema:
+        return example_of(schemas[schema["$ref"].rsplit("/", 1)[-1]], schemas, key)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        values = schema["enum"]
+        return values[1] if key == "to" and len(values) > 1 else values[0]
+    if "examples" in schema:
+        return schema["examples"][0]
+    for union in ("anyOf", "oneOf"):
+        if union in schema:
+            members = [m for m in schema[union] if m.get("type") != "null"] or schema[union]
+            return example_of(members[0], schemas, key)
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: example_of(prop, schemas, name) for name, prop in properties.items()}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), schemas, key)]
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    formats = {"uuid": EXAMPLE_ID, "date": "2026-03-02", "date-time": "2026-03-02T09:00:00Z"}
+    if schema.get("format") in formats:
+        return formats[schema["format"]]
+    return EXAMPLE_STRINGS.get(key, key or "text")

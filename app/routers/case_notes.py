@@ -10,7 +10,8 @@ from app.deps import Ctx, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import IMMUTABLE_ETAG, created, page
-from app.schemas.case_notes import CaseNoteCreate, CaseNoteRead, CaseNoteType
+from app.schemas.case_notes import CaseNoteCreate, CaseNoteRead
+from app.schemas.enums import CaseNoteType
 from app.services import case_notes as service
 
 router = APIRouter(prefix="/v1/people/{person_id}/case-notes", tags=["case_notes"])

@@ -10,13 +10,8 @@ from app.deps import ChangedPaging, Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import IMMUTABLE_ETAG, created, page, with_etag
-from app.schemas.casework import (
-    CheckpointBody,
-    ContactCreate,
-    ContactRead,
-    EpisodeRead,
-    EpisodeStatus,
-)
+from app.schemas.casework import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
+from app.schemas.enums import EpisodeStatus
 from app.services import casework as service
 
 router = APIRouter(prefix="/v1/casework-episodes", tags=["casework"])

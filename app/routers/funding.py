@@ -10,12 +10,12 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
+from app.schemas.enums import FundingStatus
 from app.schemas.funding import (
     FundingDecision,
     FundingRequestCreate,
     FundingRequestRead,
     FundingRequestUpdate,
-    FundingStatus,
 )
 from app.services import funding as service
 

@@ -10,7 +10,8 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
-from app.schemas.matching import MatchActionBody, MatchCreate, MatchRead, MatchStatus
+from app.schemas.enums import MatchStatus
+from app.schemas.matching import MatchActionBody, MatchCreate, MatchRead
 from app.services import matching as service
 
 router = APIRouter(tags=["matching"])

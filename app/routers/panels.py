@@ -13,6 +13,7 @@ from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
 from app.schemas.common import BoundedDate
+from app.schemas.enums import PanelKind
 from app.schemas.panels import (
     AttachDocumentBody,
     BookingStatus,
@@ -20,7 +21,6 @@ from app.schemas.panels import (
     PanelBookingCreate,
     PanelBookingRead,
     PanelCreate,
-    PanelKind,
     PanelRead,
 )
 from app.services import panel_bookings, panel_decisions, panel_documents, panels

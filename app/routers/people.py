@@ -11,7 +11,7 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
-from app.schemas.common import Cohort
+from app.schemas.enums import Cohort
 from app.schemas.people import (
     PersonBatch,
     PersonBatchResults,

@@ -13,6 +13,7 @@ from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
 from app.routers.http import created, page, with_etag
+from app.schemas.enums import PlacementStatus
 from app.schemas.placements import (
     ArrangingSupportBody,
     CourtesyCall,
@@ -22,7 +23,6 @@ from app.schemas.placements import (
     PlacementCreate,
     PlacementEnd,
     PlacementRead,
-    PlacementStatus,
     PlacementUpdate,
 )
 from app.services import duty_tracker

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -11,7 +11,7 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
-from app.schemas.common import Service
+from app.schemas.enums import Service, VacancyStatus
 from app.schemas.providers import (
     ProviderCreate,
     ProviderRead,
@@ -91,7 +91,7 @@ async def list_vacancies(
     response: Response,
     ctx: Ctx,
     paging: ChangedPaging,
-    status: Literal["open", "held", "filled"] | None = None,
+    status: VacancyStatus | None = None,
 ) -> Page[VacancyRead]:
     """A provider's vacancies, optionally by status (open, held, filled)."""
     return page(request, response, await service.list_vacancies(ctx, provider_id, status, paging))

@@ -12,15 +12,13 @@ from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
 from app.routers.http import created, page, with_etag
-from app.schemas.common import Service
+from app.schemas.enums import ReferralStatus, Service, Urgency
 from app.schemas.referrals import (
     CloseBody,
     ReferralCreate,
     ReferralRead,
-    ReferralStatus,
     ReferralUpdate,
     ReferralUpsert,
-    Urgency,
     WithdrawBody,
 )
 from app.services import referrals as service

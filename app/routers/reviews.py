@@ -10,6 +10,7 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
+from app.schemas.enums import ReviewKind
 from app.schemas.review_records import (
     ActionComplete,
     RecordSent,
@@ -17,7 +18,7 @@ from app.schemas.review_records import (
     ReviewParticipantRead,
     ReviewRecord,
 )
-from app.schemas.reviews import ExtraReview, ReviewKind, ReviewRead, ReviewStatus
+from app.schemas.reviews import ExtraReview, ReviewRead, ReviewStatus
 from app.services import reviews as service
 
 router = APIRouter(tags=["reviews"])

@@ -11,12 +11,8 @@ from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
 from app.routers.http import created, page, with_etag
-from app.schemas.support import (
-    SupportDecision,
-    SupportRequestCreate,
-    SupportRequestRead,
-    SupportRequestStatus,
-)
+from app.schemas.enums import SupportRequestStatus
+from app.schemas.support import SupportDecision, SupportRequestCreate, SupportRequestRead
 from app.services import support as service
 
 router = APIRouter(prefix="/v1/support-requests", tags=["support"])

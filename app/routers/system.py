@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -16,7 +15,7 @@ from pydantic import SecretStr
 from app.deps import Ctx
 from app.domain.policy import DOCUMENT_KINDS
 from app.problems import Forbidden, Unauthenticated, problem_responses
-from app.schemas.system import Health, Readiness
+from app.schemas.system import Health, PolicyRead, Readiness
 
 router = APIRouter()
 
@@ -92,6 +91,6 @@ async def redoc() -> HTMLResponse:
 
 
 @router.get("/v1/policy", tags=["work"], responses=problem_responses(403))
-async def get_policy(ctx: Ctx) -> dict[str, Any]:
+async def get_policy(ctx: Ctx) -> PolicyRead:
     """The R18 numbers in force (defaults, the policy file, PLACEMENTS_UK_NATION)."""
-    return {**ctx.policy.model_dump(mode="json"), "document_kinds": list(DOCUMENT_KINDS)}
+    return PolicyRead(**ctx.policy.model_dump(), document_kinds=list(DOCUMENT_KINDS))

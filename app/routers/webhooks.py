@@ -11,9 +11,9 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.http import created, page, with_etag
+from app.schemas.enums import DeliveryStatus
 from app.schemas.webhooks import (
     DeliveryRead,
-    DeliveryStatus,
     WebhookCreate,
     WebhookCreated,
     WebhookRead,

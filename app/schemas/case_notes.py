@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from app.schemas.common import Input, Output
+from app.schemas.enums import CaseNoteType
 
-# The note types on a person's record. Direct work with the child by a placement support
-# worker is `psw_direct_work_with_child` (seed 001), never a casework contact.
-CaseNoteType = Literal[
-    "psw_direct_work_with_child",
-    "general",
-    "visit",
-    "phone_call",
-    "meeting",
-    "safeguarding",
-    "health",
-    "education",
-    "placement",
-    "other",
-]
 NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, LongText, Output
+from app.schemas.enums import ContactMethod, EpisodeStatus
 
-EpisodeStatus = Literal["open", "checkpoint_due", "continued", "closed"]
-ContactMethod = Literal["visit", "phone", "video", "message", "other"]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Who = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, cast
+from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     SerializerFunctionWrapHandler,
     StringConstraints,
     model_serializer,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
 from app.problems import ValidationFailed
@@ -82,10 +85,21 @@ class Assignee(BaseModel):
     def _only_the_owner(self, handler: SerializerFunctionWrapHandler) -> AssigneeOut:
         return cast(AssigneeOut, {k: v for k, v in handler(self).items() if v is not None})
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Answered as the object itself, not as a `$ref` to `AssigneeOut` (an alias a
+        client generator would make a second model of)."""
+        if handler.mode != "serialization":
+            return handler(core_schema)
+        return {
+            "type": "object",
+            "title": "Assignee",
+            "description": "Who owes a work item: `user` or `team`, never both.",
+            "properties": {"user": {"type": "string"}, "team": {"type": "string"}},
+        }
+
 
 class Reason(Input):
     reason: LongText | None = None
-
-
-Cohort = Literal["child", "adult"]
-Service = Literal["foster_care", "residential", "supported_living", "shared_lives"]

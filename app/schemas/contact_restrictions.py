@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import Field, model_validator
 
 from app.schemas.common import BoundedDate, Input, LongText, Output, Text
+from app.schemas.enums import RestrictionStatus
 
 
 class ContactRestrictionCreate(Input):
@@ -60,7 +60,7 @@ class ContactRestrictionRead(Output):
     emergency: bool
     agreed_with_placing_authority: bool
     agreed_with: str | None
-    status: Literal["active", "lifted"]
+    status: RestrictionStatus
     imposed_at: datetime
     imposed_by: str
     notify_by: datetime | None = Field(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.common import BoundedDate, Input, LongText, Output, Patch, Pence
+from app.schemas.enums import FundingOutcome, FundingStatus
 
-FundingStatus = Literal["draft", "submitted", "approved", "rejected", "returned", "superseded"]
-Outcome = Literal["approved", "rejected", "returned"]
+Outcome = FundingOutcome
 
 
 class CostBreakdown(BaseModel):

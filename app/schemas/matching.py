@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import StringConstraints
 
 from app.schemas.common import Input, Output
+from app.schemas.enums import MatchStatus
 
-MatchStatus = Literal["proposed", "contacted", "assessing", "accepted", "declined", "withdrawn"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, WithJsonSchema
 
 from app.schemas.common import Input, Output
+from app.schemas.enums import PanelBookingStatus, PanelKind, PanelOutcome
 
-PanelKind = Literal["practice_assurance", "funding"]
-BookingStatus = Literal["booked", "decided"]
-Outcome = Literal["approved", "approved_with_actions", "deferred", "declined"]
+BookingStatus = PanelBookingStatus
+Outcome = PanelOutcome
 Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ActionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 PanelDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+# A Europe/London wall-clock time, declared with a pattern: JSON Schema's `format: time`
+# requires an offset, which a panel's local start time has not (API.md revision 2).
+WallClockTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "A Europe/London wall-clock time, `HH:MM[:SS]`.",
+        }
+    ),
+]
 
 
 class PanelCreate(Input):
     kind: PanelKind
     date: PanelDate = Field(description="The day the panel meets (Europe/London).")
-    start_time: dt.time | None = Field(default=None, description="Local time it starts.")
+    start_time: WallClockTime | None = Field(default=None, description="Local time it starts.")
     location: Location | None = None
     notes: Notes | None = None
 
@@ -31,7 +43,7 @@ class PanelRead(Output):
     id: uuid.UUID
     kind: PanelKind
     date: dt.date
-    start_time: dt.time | None
+    start_time: WallClockTime | None
     location: str | None
     notes: str | None
     created_by: str

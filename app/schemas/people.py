@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.domain.identifiers import is_valid_nhs_number
-from app.schemas.common import BoundedDate, Cohort, Input, Output, Patch, Team, Text
+from app.schemas.common import BoundedDate, Input, Output, Patch, Team, Text
+from app.schemas.enums import Cohort
 from app.schemas.returns import CategoryOfNeed, Ethnicity, Sex, Upn
 
 System = Annotated[

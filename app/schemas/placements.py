@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output
+from app.schemas.enums import (
+    FollowUpKind,
+    PlacementStatus,
+    RecordedFollowUpKind,
+    SustainabilityOutcome,
+)
 from app.schemas.people import ExternalIdValue, System
 from app.schemas.returns import (
     PlacementProvider,
@@ -19,18 +25,6 @@ from app.schemas.returns import (
     ReasonPlaceChange,
 )
 
-PlacementStatus = Literal["active", "ended"]
-FollowUpKind = Literal[
-    "placement_confirmed",
-    "tac_duty_alerted",
-    "csw_informed",
-    "funding_request_submitted",
-    "courtesy_call",
-    "sustainability_reviewed",
-    "admission_documents",
-]
-RecordedFollowUpKind = Literal["tac_duty_alerted", "csw_informed", "sustainability_reviewed"]
-SustainabilityOutcome = Literal["sustain", "plan_move"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 PurchaseOrderRef = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from app.schemas.common import BoundedDate, Input, Output, Patch, Service, Team
+from app.schemas.common import BoundedDate, Input, Output, Patch, Team
+from app.schemas.enums import Service, VacancyStatus
 from app.schemas.people import ExternalIdValue, System
 from app.schemas.returns import OfstedUrn
 
@@ -17,7 +18,6 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-VacancyStatus = Literal["open", "held", "filled"]
 
 
 class ProviderCreate(Input):

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from app.schemas.common import BoundedDate, Input, Output, Patch, Service
+from app.schemas.common import BoundedDate, Input, Output, Patch
+from app.schemas.enums import ReferralStatus, Service, Urgency
 from app.schemas.people import ExternalIdValue, System
 
 Needs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Urgency = Literal["planned", "emergency"]
-ReferralStatus = Literal[
-    "draft", "submitted", "panel", "matching", "matched", "placed", "closed", "withdrawn"
-]
 
 
 class ReferralCreate(Input):

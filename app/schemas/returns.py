@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
+from typing_extensions import TypeAliasType
 
 from app.domain import ssda903_codes as codes
 from app.domain.ssda903 import normal_postcode, upn_is_valid
@@ -46,39 +47,63 @@ def _postcode(value: str) -> str:
     return normal
 
 
-Sex = Annotated[str, _in(codes.SEX, "sex"), _enum(codes.SEX, "sex")]
-Ethnicity = Annotated[
-    str, _in(codes.ETHNIC, "ethnicity (ETHNIC)"), _enum(codes.ETHNIC, "ethnicity (ETHNIC)")
-]
-CategoryOfNeed = Annotated[
-    str, _in(codes.CIN, "category of need (CIN)"), _enum(codes.CIN, "category of need (CIN)")
-]
-LegalStatusCode = Annotated[
-    str, _in(codes.LS, "legal status (LS)"), _enum(codes.LS, "legal status (LS)")
-]
-PlacementType = Annotated[
-    str, _in(codes.PLACE, "placement type (PLACE)"), _enum(codes.PLACE, "placement type (PLACE)")
-]
-PlacementProvider = Annotated[
-    str,
-    _in(codes.PLACE_PROVIDER, "placement provider (PLACE_PROVIDER)"),
-    _enum(codes.PLACE_PROVIDER, "placement provider (PLACE_PROVIDER)"),
-]
-ReasonNewEpisode = Annotated[
-    str,
-    _in(codes.RNE, "reason for new episode (RNE)"),
-    _enum(codes.RNE, "reason for new episode (RNE)"),
-]
-ReasonEpisodeCeased = Annotated[
-    str,
-    _in(codes.REC, "reason episode ceased (REC)"),
-    _enum(codes.REC, "reason episode ceased (REC)"),
-]
-ReasonPlaceChange = Annotated[
-    str,
-    _in(codes.REASON_PLACE_CHANGE, "reason for placement change (REASON_PLACE_CHANGE)"),
-    _enum(codes.REASON_PLACE_CHANGE, "reason for placement change (REASON_PLACE_CHANGE)"),
-]
+Sex = TypeAliasType("Sex", Annotated[str, _in(codes.SEX, "sex"), _enum(codes.SEX, "sex")])
+Ethnicity = TypeAliasType(
+    "Ethnicity",
+    Annotated[
+        str, _in(codes.ETHNIC, "ethnicity (ETHNIC)"), _enum(codes.ETHNIC, "ethnicity (ETHNIC)")
+    ],
+)
+CategoryOfNeed = TypeAliasType(
+    "CategoryOfNeed",
+    Annotated[
+        str, _in(codes.CIN, "category of need (CIN)"), _enum(codes.CIN, "category of need (CIN)")
+    ],
+)
+LegalStatusCode = TypeAliasType(
+    "LegalStatusCode",
+    Annotated[str, _in(codes.LS, "legal status (LS)"), _enum(codes.LS, "legal status (LS)")],
+)
+PlacementType = TypeAliasType(
+    "PlacementType",
+    Annotated[
+        str,
+        _in(codes.PLACE, "placement type (PLACE)"),
+        _enum(codes.PLACE, "placement type (PLACE)"),
+    ],
+)
+PlacementProvider = TypeAliasType(
+    "PlacementProvider",
+    Annotated[
+        str,
+        _in(codes.PLACE_PROVIDER, "placement provider (PLACE_PROVIDER)"),
+        _enum(codes.PLACE_PROVIDER, "placement provider (PLACE_PROVIDER)"),
+    ],
+)
+ReasonNewEpisode = TypeAliasType(
+    "ReasonNewEpisode",
+    Annotated[
+        str,
+        _in(codes.RNE, "reason for new episode (RNE)"),
+        _enum(codes.RNE, "reason for new episode (RNE)"),
+    ],
+)
+ReasonEpisodeCeased = TypeAliasType(
+    "ReasonEpisodeCeased",
+    Annotated[
+        str,
+        _in(codes.REC, "reason episode ceased (REC)"),
+        _enum(codes.REC, "reason episode ceased (REC)"),
+    ],
+)
+ReasonPlaceChange = TypeAliasType(
+    "ReasonPlaceChange",
+    Annotated[
+        str,
+        _in(codes.REASON_PLACE_CHANGE, "reason for placement change (REASON_PLACE_CHANGE)"),
+        _enum(codes.REASON_PLACE_CHANGE, "reason for placement change (REASON_PLACE_CHANGE)"),
+    ],
+)
 Upn = Annotated[
     str,
     AfterValidator(_upn),

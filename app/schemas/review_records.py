@@ -16,9 +16,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.schemas.common import BoundedDate, Input, LongText, Output, Text
+from app.schemas.enums import Met, RecordFormat
 
-Met = Literal["fully", "partly", "not_met"]
-RecordFormat = Literal["standard", "easy_read", "large_print", "translated", "audio", "braille"]
 RECORD_FORMATS: tuple[str, ...] = (
     "standard",
     "easy_read",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
 from app.schemas.common import BoundedDate, Input, LongText, Output
+from app.schemas.enums import MeetingStatus, ReviewKind
 from app.schemas.review_records import ReviewActionRead, ReviewParticipantRead
 
-ReviewKind = Literal["cla", "support_plan", "shared_lives", "care_and_support", "qa_visit"]
-ReviewStatus = Literal["scheduled", "held", "cancelled"]
+ReviewStatus = MeetingStatus
 
 
 class ExtraReview(Input):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import StringConstraints
 
 from app.schemas.common import BoundedDate, Input, Output
+from app.schemas.enums import MeetingStatus, SupervisionOutcome
 
-SupervisionStatus = Literal["scheduled", "held", "cancelled"]
-SupervisionOutcome = Literal["next_in_4_weeks", "next_in_8_weeks", "service_ended"]
+SupervisionStatus = MeetingStatus
 
 
 class SupervisionRecord(Input):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
 from app.schemas.common import BoundedDate, Input, LongText, Output
+from app.schemas.enums import SupportRequestStatus
 
-SupportRequestStatus = Literal["draft", "submitted", "allocated", "not_allocated", "closed"]
 UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from app.domain.webhooks import url_problem
 from app.schemas.common import Input, Output, Patch
+from app.schemas.enums import DeliveryStatus
 
 
 def _target(url: str) -> str:
@@ -38,7 +39,6 @@ EventTypes = Annotated[
     ),
 ]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-DeliveryStatus = Literal["pending", "succeeded", "failed", "dead"]
 
 
 class WebhookCreate(Input):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from app.pagination import Page
 from app.schemas.common import Assignee, Input, SubjectRef
+from app.schemas.enums import WorkState
 
 
 class WorkSubject(SubjectRef):
@@ -27,7 +27,7 @@ class WorkItemRead(BaseModel):
     subject: WorkSubject
     assignee: Assignee
     due_at: datetime
-    state: Literal["upcoming", "due", "overdue"]
+    state: WorkState
     created_at: datetime
     closed_at: datetime | None = None
     updated_at: datetime = Field(

@@ -177,8 +177,13 @@ Read a record's `ETag` and send it as `If-Match` on PATCH and actions; 412
   never on `detail` text.
 - The contract (`openapi/openapi.json`) declares, for every operation and status, the
   codes it can give, as an enum on the schema of that response (e.g.
-  `SubmitReferralConflict`): a generated client gets a typed problem whose `code` it can
-  read. Any other member of a problem (such as `missing`) is extra detail.
+  `ConflictOrIdempotencyKeyInUseOrInvalidTransitionProblem` for a referral's submit, one
+  schema per set of codes, or `ConfirmPlacementConflict` for a set only one operation
+  gives): a generated client gets a typed problem whose `code` it can read. Any other
+  member of a problem (such as `missing`) is extra detail.
+- `make clients` generates a Python client and TypeScript types from the contract;
+  `tests/process/test_generated_client.py` and `clients/typescript/usage.ts` show them in
+  use. Enums (`Cohort`, `ReferralStatus`, ...) are named schemas, each declared once.
 - 400 `malformed_body`: the body is not JSON (or not UTF-8). Valid JSON of the wrong
   shape is 422 `validation_error`.
 - 429 `rate_limited`: over `PLACEMENTS_RATE_LIMIT_PER_MINUTE` requests a minute for your
@@ -202,6 +207,8 @@ def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     """A JSON Schema as a short type for the catalogue's tables."""
     if "$ref" in schema:
         target = defs[schema["$ref"].rsplit("/", 1)[-1]]
+        if "properties" not in target:  # a named enum (Cohort, ReferralStatus, ...)
+            return _type(target, defs)
         return "object {" + ", ".join(f"`{k}`" for k in target["properties"]) + "}"
     if "anyOf" in schema:
         kinds = [s for s in schema["anyOf"] if s.get("type") != "null"]
