@@ -35,6 +35,26 @@ from app.models import AuditEntry, Event, EventCounter, WorkItem
 
 M = TypeVar("M", bound=SQLModel)
 
+# Audit and event rows are written with Core inserts (one statement for all the rows of
+# a unit of work), not as ORM objects: the ORM's unit of work builds each insert row by
+# row, and these rows are never read back in the transaction that writes them
+# (docs/performance.md).
+AUDIT_TABLE: Any = AuditEntry.__table__  # type: ignore[attr-defined]
+EVENT_TABLE: Any = Event.__table__  # type: ignore[attr-defined]
+EVENT_COLUMNS = tuple(c.key for c in EVENT_TABLE.columns)
+
+
+async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows with one statement: a multi-row VALUES (every row names the same
+    columns). Pending ORM changes are flushed first, so the rows land after them."""
+    if not rows:
+        return
+    await session.flush()
+    if len(rows) == 1:
+        await session.execute(insert(table).values(rows[0]))
+    else:
+        await session.execute(insert(table).values(list(rows)))
+
 
 class Deferred:
     """A request whose units of work leave their commit to whoever set this (the
@@ -79,8 +99,9 @@ async def write_events(session: AsyncSession, events: Sequence[Event]) -> None:
     last = int(result.scalar_one())
     for offset, event in enumerate(events):
         event.seq = last - count + 1 + offset
-    session.add_all(events)
-    await session.flush()
+    await insert_rows(
+        session, EVENT_TABLE, [{k: getattr(e, k) for k in EVENT_COLUMNS} for e in events]
+    )
 
 
 class UnitOfWork:
@@ -101,6 +122,7 @@ class UnitOfWork:
         self.policy = policy
         self.calendar = calendar
         self._events: list[Event] = []
+        self._audits: list[dict[str, Any]] = []
         self._changed = False
         self._audited: set[tuple[str, uuid.UUID]] = set()
         self.session: AsyncSession
@@ -125,6 +147,7 @@ class UnitOfWork:
             if exc_type is None:
                 if not self._changed:
                     await self._write_reads()
+                await self._write_audits()
                 await self._write_events()
                 if deferred is not None:
                     await self.session.flush()
@@ -183,19 +206,19 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
     ) -> None:
         self._changed = True
-        self.session.add(
-            AuditEntry(
-                id=uuid7(),
-                occurred_at=self.now,
-                actor_sub=self.principal.sub,
-                actor_name=self.principal.name,
-                action=action,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                before=before,
-                after=after,
-                request_id=self.request_id,
-            )
+        self._audits.append(
+            {
+                "id": uuid7(),
+                "occurred_at": self.now,
+                "actor_sub": self.principal.sub,
+                "actor_name": self.principal.name,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "before": before,
+                "after": after,
+                "request_id": self.request_id,
+            }
         )
 
     async def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
@@ -211,10 +234,9 @@ class UnitOfWork:
         await self._insert_reads(self._reads.keys(lambda t, i: (t, i) in self._audited))
 
     async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
-        if not keys:
-            return
-        await self.session.execute(
-            insert(AuditEntry),
+        await insert_rows(
+            self.session,
+            AUDIT_TABLE,
             [
                 {
                     "id": uuid7(),
@@ -286,6 +308,10 @@ class UnitOfWork:
         derived = thin(before, after)
         derived.pop("id", None)  # a snapshot's own id: the subject's is `<subject_type>_id`
         self.emit(name, subject_type, subject_id, data, team=team, derived=derived)
+
+    async def _write_audits(self) -> None:
+        audits, self._audits = self._audits, []
+        await insert_rows(self.session, AUDIT_TABLE, audits)
 
     async def _write_events(self) -> None:
         events, self._events = self._events, []
