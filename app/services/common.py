@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
 
 from app import read_audit
 from app.auth import Principal
@@ -33,16 +33,26 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=SQLModel)
 
 
+def columns_of(model: type[SQLModel]) -> Any:
+    """A Core select of every column of `model`'s table: rows, not ORM instances (no
+    identity map, no instance state), for reads that only turn rows into a read model."""
+    return sa_select(*model.__table__.columns)  # type: ignore[attr-defined]
+
+
 async def fetch_page(
     session: AsyncSession,
-    stmt: SelectOfScalar[M],
+    stmt: Any,
     key: Any,
     page: PageParams,
-) -> tuple[Sequence[M], str | None]:
+    *,
+    rows_of: type[SQLModel] | None = None,
+) -> tuple[Sequence[Any], str | None]:
     """One keyset page ordered by `key` (a time-ordered id or a sequence); with
-    `page.updated_since`, only rows of the listed model changed at or after it."""
+    `page.updated_since`, only rows of the listed model changed at or after it.
+    `stmt` selects ORM instances, or with `rows_of` Core rows of that model's table
+    (`columns_of`), audited alike."""
     if page.updated_since is not None:
-        entity = stmt.column_descriptions[0]["entity"]
+        entity: Any = rows_of or stmt.column_descriptions[0]["entity"]
         stmt = stmt.where(col(entity.updated_at) >= page.updated_since)
     if page.after is not None:
         if isinstance(page.after, uuid.UUID) != _uuid_keyed(key):
@@ -51,6 +61,13 @@ async def fetch_page(
                 errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
             )
         stmt = stmt.where(key > page.after)
+    if rows_of is not None:
+        found = (await session.execute(stmt.order_by(key).limit(page.limit + 1))).all()
+        shown = found[: page.limit]
+        read_audit.rows_read(session.sync_session, rows_of, shown)
+        read_audit.listed(session.sync_session, shown, rows_of)
+        more = len(found) > page.limit
+        return shown, encode_cursor(getattr(shown[-1], key.key)) if more else None
     rows = (await session.exec(stmt.order_by(key).limit(page.limit + 1))).all()
     # The page's rows are audited as a list read when the unit of work commits (R19);
     # the look-ahead row is not given out, so not audited.
