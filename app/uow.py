@@ -114,8 +114,10 @@ class UnitOfWork:
         *,
         policy: Policy,
         calendar: WorkingCalendar,
+        read_only: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self.read_only = read_only
         self.principal = principal
         self.now: datetime = now.astimezone(UTC)
         self.request_id = request_id
@@ -133,7 +135,13 @@ class UnitOfWork:
             await deferred.settle(commit=True)
         self.session = self._sessionmaker()
         self._reads = read_audit.start(self.session.sync_session)
-        await self.session.begin()
+        if self.read_only and self.session.bind.dialect.name == "postgresql":
+            # A read sends no BEGIN/COMMIT: each statement commits on its own, the read
+            # audit's INSERT (one statement, all its rows) included. SQLite keeps its
+            # transaction (docs/performance.md).
+            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        else:
+            await self.session.begin()
         return self
 
     async def __aexit__(
@@ -142,9 +150,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        deferred = DEFERRED.get()
+        deferred = None if self.read_only else DEFERRED.get()
         try:
             if exc_type is None:
+                if self.read_only and (self._changed or self._events or self.session.new):
+                    raise RuntimeError("a read-only unit of work was given a change")
                 if not self._changed:
                     await self._write_reads()
                 await self._write_audits()

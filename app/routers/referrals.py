@@ -11,7 +11,7 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
-from app.routers.http import created, page, with_etag
+from app.routers.http import as_json, created, page_json, with_etag
 from app.schemas.common import Service
 from app.schemas.referrals import (
     CloseBody,
@@ -29,7 +29,10 @@ router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 ACTION_ERRORS = problem_responses(403, 404, 409, 412)
 
 
-@router.get("", responses=problem_responses(403))
+REFERRALS_PAGE = Page[ReferralRead]
+
+
+@router.get("", response_model=REFERRALS_PAGE, responses=problem_responses(403))
 async def list_referrals(
     request: Request,
     response: Response,
@@ -39,12 +42,12 @@ async def list_referrals(
     status: ReferralStatus | None = None,
     urgency: Urgency | None = None,
     service_: Annotated[Service | None, Query(alias="service")] = None,
-) -> Page[ReferralRead]:
+) -> Response:
     """Referrals in your scope, by person, status, urgency or service."""
     flt = service.ReferralsFilter(
         person_id=person_id, status=status, urgency=urgency, service=service_
     )
-    return page(request, response, await service.list_referrals(ctx, flt, paging))
+    return page_json(REFERRALS_PAGE, request, response, await service.list_referrals(ctx, flt, paging))
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 404, 413, 415))
@@ -58,10 +61,10 @@ async def create_referral(
     return with_etag(response, referral)
 
 
-@router.get("/{referral_id}", responses=problem_responses(404))
-async def get_referral(referral_id: uuid.UUID, response: Response, ctx: Ctx) -> ReferralRead:
+@router.get("/{referral_id}", response_model=ReferralRead, responses=problem_responses(404))
+async def get_referral(referral_id: uuid.UUID, response: Response, ctx: Ctx) -> Response:
     """One referral, with its ETag."""
-    return with_etag(response, await service.get(ctx, referral_id))
+    return as_json(ReferralRead, with_etag(response, await service.get(ctx, referral_id)), response)
 
 
 @router.patch("/{referral_id}", responses=problem_responses(403, 404, 409, 412, 413, 415))

@@ -133,6 +133,18 @@ async def load_visible(
     return row
 
 
+async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -> Any:
+    """`load_visible` for a read that only answers with the row: a Core row of `model`'s
+    table (its read noted for the audit as an ORM load is), same 404."""
+    stmt = columns_of(model).where(col(model.id) == id_)  # type: ignore[attr-defined]
+    row = (await uow.session.execute(stmt)).first()
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    read_audit.rows_read(uow.session.sync_session, model, [row])
+    return row
+
+
 async def load_child(
     uow: UnitOfWork,
     model: type[M],
@@ -181,15 +193,17 @@ def team_filter(principal: Principal, column: Any) -> ColumnElement[bool] | None
 
 
 async def scoped_page(
-    uow: UnitOfWork, model: type[M], page: PageParams, **equals: Any
-) -> tuple[Sequence[M], str | None]:
+    uow: UnitOfWork, model: type[M], page: PageParams, *, rows: bool = False, **equals: Any
+) -> tuple[Sequence[Any], str | None]:
     """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
-    may see, filtered by `column == value` for each filter given (None or "" means unset)."""
-    stmt = select(model)
+    may see, filtered by `column == value` for each filter given (None or "" means unset).
+    ORM instances, or with `rows` Core rows (`columns_of`)."""
+    stmt = columns_of(model) if rows else select(model)
     scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
     if scope is not None:
         stmt = stmt.where(scope)
     for name, value in equals.items():
         if value is not None and value != "":
             stmt = stmt.where(col(getattr(model, name)) == value)
-    return await fetch_page(uow.session, stmt, col(model.id), page)  # type: ignore[attr-defined]
+    key = col(model.id)  # type: ignore[attr-defined]
+    return await fetch_page(uow.session, stmt, key, page, rows_of=model if rows else None)

@@ -35,7 +35,7 @@ from app.schemas.referrals import (
     ReferralUpdate,
     WithdrawBody,
 )
-from app.services.common import load_for_change, load_visible, scoped_page
+from app.services.common import load_for_change, load_visible, read_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "referral"
@@ -58,8 +58,9 @@ class ReferralsFilter:
     service: str | None = None
 
 
-def to_read(referral: Referral) -> ReferralRead:
-    return ReferralRead.model_validate(referral)
+def to_read(referral: Any) -> ReferralRead:
+    """A referral (an ORM instance or a Core row of its table) as its read model."""
+    return ReferralRead.model_validate(referral, from_attributes=True)
 
 
 def _transition(uow: UnitOfWork, referral: Referral, action: str, **data: object) -> dict[str, Any]:
@@ -126,18 +127,19 @@ async def create(ctx: Context, body: ReferralCreate) -> ReferralRead:
 
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
-    async with ctx.uow() as uow:
-        return to_read(await load_visible(uow, Referral, referral_id))
+    async with ctx.read() as uow:
+        return to_read(await read_visible(uow, Referral, referral_id))
 
 
 async def list_referrals(
     ctx: Context, flt: ReferralsFilter, page: PageParams
 ) -> tuple[list[ReferralRead], str | None]:
-    async with ctx.uow() as uow:
+    async with ctx.read() as uow:
         rows, next_cursor = await scoped_page(
             uow,
             Referral,
             page,
+            rows=True,
             person_id=flt.person_id,
             status=flt.status,
             urgency=flt.urgency,
