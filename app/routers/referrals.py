@@ -47,7 +47,8 @@ async def list_referrals(
     flt = service.ReferralsFilter(
         person_id=person_id, status=status, urgency=urgency, service=service_
     )
-    return page_json(REFERRALS_PAGE, request, response, await service.list_referrals(ctx, flt, paging))
+    result = await service.list_referrals(ctx, flt, paging)
+    return page_json(REFERRALS_PAGE, request, response, result)
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 404, 413, 415))

@@ -64,7 +64,7 @@ class WorkPageParams:
 
 def item_version(item: Any) -> int:
     """The ETag: 1 when opened, one more at each reassignment and at closing."""
-    return item.version
+    return int(item.version)
 
 
 def to_read(item: Any, now: datetime, parent_id: uuid.UUID | None = None) -> WorkItemRead:
