@@ -28,7 +28,7 @@ from app.event_contract import add_events
 from app.hardening import EdgeMiddleware, quiet_server
 from app.idempotency import IdempotencyStore
 from app.logging import configure_logging
-from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware, RequestContextMiddleware
+from app.middleware import BodyGuardMiddleware, IdempotencyMiddleware
 from app.migrate import migration_state
 from app.ratelimit import RateLimiter
 from app.routers import (
@@ -209,8 +209,9 @@ def create_app(
             expose_headers=["ETag", "Location", "Link", "X-Request-ID", "Idempotent-Replayed"],
             max_age=600,
         )
-    app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(EdgeMiddleware)  # outermost: header cap, no `server` banner
+    # Outermost: header cap, no `server` banner, and the request context
+    # (RequestContextMiddleware's work) in the same layer.
+    app.add_middleware(EdgeMiddleware)
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
