@@ -46,6 +46,14 @@ EVENT_TABLE: Any = Event.__table__  # type: ignore[attr-defined]
 EVENT_COLUMNS = tuple(c.key for c in EVENT_TABLE.columns)
 
 
+async def core(session: AsyncSession, statement: Any, params: Any = None) -> Any:
+    """Run a Core statement on the session's connection: no ORM execution (compile-state
+    plugin, autoflush, result wrapping) for a statement that selects rows, not instances,
+    or inserts them. Flush first if pending ORM changes must come before it."""
+    connection = await session.connection()
+    return await connection.execute(statement, params)
+
+
 async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows (every one naming the same columns) with one statement. On PostgreSQL
     several rows go as one `INSERT ... SELECT FROM unnest(<one array per column>)`: one
@@ -59,9 +67,9 @@ async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str
     columns = tuple(rows[0])
     if len(rows) > 1 and _dialect(session) == "postgresql" and _arrayable(table, columns):
         statement = _unnest_insert(table, columns)
-        await session.execute(statement, {c: [row[c] for row in rows] for c in columns})
+        await core(session, statement, {c: [row[c] for row in rows] for c in columns})
         return
-    await session.execute(insert(table), list(rows))
+    await core(session, insert(table), list(rows))
 
 
 def _dialect(session: AsyncSession) -> str:

@@ -26,6 +26,7 @@ from app import read_audit
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
+from app.uow import core
 
 if TYPE_CHECKING:
     from app.uow import UnitOfWork
@@ -62,7 +63,7 @@ async def fetch_page(
             )
         stmt = stmt.where(key > page.after)
     if rows_of is not None:
-        found = (await session.execute(stmt.order_by(key).limit(page.limit + 1))).all()
+        found = (await core(session, stmt.order_by(key).limit(page.limit + 1))).all()
         shown = found[: page.limit]
         read_audit.rows_read(session.sync_session, rows_of, shown)
         read_audit.listed(session.sync_session, shown, rows_of)
@@ -137,7 +138,7 @@ async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -
     """`load_visible` for a read that only answers with the row: a Core row of `model`'s
     table (its read noted for the audit as an ORM load is), same 404."""
     stmt = columns_of(model).where(col(model.id) == id_)  # type: ignore[attr-defined]
-    row = (await uow.session.execute(stmt)).first()
+    row = (await core(uow.session, stmt)).first()
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")

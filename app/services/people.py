@@ -35,7 +35,7 @@ from app.services.common import (
     team_filter,
 )
 from app.services.transfers import move_person_records
-from app.uow import UnitOfWork, snapshot
+from app.uow import UnitOfWork, core, snapshot
 
 SUBJECT = "person"
 
@@ -142,7 +142,7 @@ async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
     async with ctx.uow() as uow:  # a transaction: the person, its ids and the audit row
         person = await read_visible(uow, Person, person_id)
         external = columns_of(ExternalId).where(col(ExternalId.person_id).in_([person.id]))
-        read = _read(person, (await uow.session.execute(external)).all())
+        read = _read(person, (await core(uow.session, external)).all())
         await uow.audit_reads(SUBJECT, [person.id], "person.read")
         return read
 

@@ -37,6 +37,7 @@ from app.schemas.work import (
     WorkSummaryRow,
 )
 from app.services.common import check_if_match
+from app.uow import core
 
 SUBJECT = "work_item"
 
@@ -239,7 +240,7 @@ async def list_work(
                 )
             )
         stmt = stmt.order_by(col(WorkItem.due_at), col(WorkItem.id)).limit(page.limit + 1)
-        rows = (await uow.session.execute(stmt)).all()
+        rows = (await core(uow.session, stmt)).all()
         next_cursor = None
         if len(rows) > page.limit:
             rows = rows[: page.limit]
