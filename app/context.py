@@ -49,3 +49,16 @@ class Context:
             policy=self.policy,
             calendar=self.calendar,
         )
+
+    def read(self) -> UnitOfWork:
+        """A unit of work for a read that changes nothing: on PostgreSQL no transaction
+        around it (each statement, the read audit's INSERT included, commits on its own)."""
+        return UnitOfWork(
+            self.sessionmaker,
+            self.principal,
+            self.clock(),
+            self.request_id,
+            policy=self.policy,
+            calendar=self.calendar,
+            read_only=True,
+        )

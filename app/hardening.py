@@ -12,9 +12,9 @@ import uuid
 from types import FrameType
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.middleware import send_problem
+from app.middleware import RequestContextMiddleware, send_problem
 from app.problems import RequestHeadersTooLarge
 
 # Total bytes of request header names and values; larger answers 431.
@@ -53,12 +53,16 @@ def _is_uvicorn_config(obj: Any) -> bool:
     return kind.__name__ == "Config" and kind.__module__ == "uvicorn.config"
 
 
-class EdgeMiddleware:
+class EdgeMiddleware(RequestContextMiddleware):
     """The outermost layer: 431 for request headers over MAX_HEADER_BYTES, and no
-    `server` header on any response the app stack makes."""
+    `server` header on any response the app stack makes; then the request context
+    (`RequestContextMiddleware`: request id, access log, metrics, response headers), in
+    the same layer: one pure-ASGI call and one send wrapper per request, not two."""
+
+    strip_server = True
 
     def __init__(self, app: ASGIApp, *, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -67,7 +71,7 @@ class EdgeMiddleware:
             return
         size = sum(len(name) + len(value) for name, value in scope.get("headers", []))
         if size > self.max_header_bytes:
-            # Refused before the request-context layer: the problem gets its own id.
+            # Refused before the request context: the problem gets its own id.
             problem = RequestHeadersTooLarge(
                 f"The request's headers are over {self.max_header_bytes} bytes."
             )
@@ -79,14 +83,4 @@ class EdgeMiddleware:
                 request_id=request_id,
             )
             return
-
-        async def without_banner(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() != b"server"
-                ]
-            await send(message)
-
-        await self.app(scope, receive, without_banner)
+        await self.handle(scope, receive, send)

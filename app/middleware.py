@@ -80,6 +80,10 @@ class RequestContextMiddleware:
     """A request id for every request (X-Request-ID in and out), an access log line with the
     route template (never the raw path or query: they may carry personal data), metrics."""
 
+    # Drop any `server` header the app stack makes (app.hardening.EdgeMiddleware, this
+    # layer and the edge's checks folded into one, sets it).
+    strip_server = False
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -87,12 +91,16 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = _header(scope, b"x-request-id")
         request_id = given if given and REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         # Every log line of this request, and every problem body, carries the id.
         bound = structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
+        strip_server = self.strip_server
         status_holder = {"status": 500}
         response_started = {"value": False}
 
@@ -100,7 +108,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started["value"] = True
                 status_holder["status"] = message["status"]
-                message.setdefault("headers", [])
+                headers = message.get("headers", [])
+                if strip_server:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"server"]
                 extra = [(b"x-request-id", request_id.encode())]
                 # The caller's rate-limit standing, once the route counted the request.
                 limits = scope["state"].get("rate_limit_headers") or {}
@@ -111,7 +121,7 @@ class RequestContextMiddleware:
                         (b"cache-control", b"no-store"),
                         (b"x-content-type-options", b"nosniff"),
                     ]
-                message["headers"] = list(message["headers"]) + extra
+                message["headers"] = list(headers) + extra
             await send(message)
 
         try:

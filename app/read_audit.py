@@ -111,12 +111,14 @@ Subject = tuple[str, uuid.UUID]
 Key = tuple[str, uuid.UUID, str]
 
 
-def _subject_of(row: Any) -> tuple[Subject, str] | None:
-    """((subject type, id), action suffix) of a loaded row, or None if not audited."""
-    name = PERSON_SCOPED.get(type(row))
+def _subject_of(row: Any, model: Any = None) -> tuple[Subject, str] | None:
+    """((subject type, id), action suffix) of a loaded row (an ORM instance, or a Core row
+    of `model`'s table), or None if not audited."""
+    model = model or type(row)
+    name = PERSON_SCOPED.get(model)
     if name is not None:
         return (name, row.id), "read"
-    if isinstance(row, Event) and row.subject_type in PERSON_SCOPED_SUBJECTS:
+    if model is Event and row.subject_type in PERSON_SCOPED_SUBJECTS:
         return (row.subject_type, row.subject_id), "feed_read"
     return None
 
@@ -129,8 +131,8 @@ class ReadLog:
     loads: dict[tuple[Subject, str], int] = field(default_factory=dict)
     listed: set[Subject] = field(default_factory=set)
 
-    def loaded(self, row: Any) -> None:
-        found = _subject_of(row)
+    def loaded(self, row: Any, model: Any = None) -> None:
+        found = _subject_of(row, model)
         if found is not None:
             self.loads[found] = self.loads.get(found, 0) + 1
 
@@ -172,14 +174,23 @@ def start(session: Session) -> ReadLog:
     return log
 
 
-def listed(session: Session, rows: Iterable[Any]) -> None:
+def listed(session: Session, rows: Iterable[Any], model: Any = None) -> None:
     """These rows were read as a page of a list (`fetch_page`)."""
     log = _log_of(session)
     if log is not None:
         for row in rows:
-            found = _subject_of(row)
+            found = _subject_of(row, model)
             if found is not None:
                 log.listed.add(found[0])
+
+
+def rows_read(session: Session, model: type[SQLModel], rows: Iterable[Any]) -> None:
+    """Core rows of `model`'s table were read (selected as columns, so no ORM load event
+    notes them): noted as a load of each would be."""
+    log = _log_of(session)
+    if log is not None:
+        for row in rows:
+            log.loaded(row, model)
 
 
 def not_disclosed(session: Session, rows: Iterable[Any]) -> None:

@@ -12,6 +12,7 @@ inside the transaction). It knows nothing of `app.context`; services open it wit
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -20,7 +21,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import insert, update
+from sqlalchemy import JSON, bindparam, insert, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,6 +36,65 @@ from app.ids import uuid7
 from app.models import AuditEntry, Event, EventCounter, WorkItem
 
 M = TypeVar("M", bound=SQLModel)
+
+# Audit and event rows are written with Core inserts (one statement for all the rows of
+# a unit of work), not as ORM objects: the ORM's unit of work builds each insert row by
+# row, and these rows are never read back in the transaction that writes them
+# (docs/performance.md).
+AUDIT_TABLE: Any = AuditEntry.__table__  # type: ignore[attr-defined]
+EVENT_TABLE: Any = Event.__table__  # type: ignore[attr-defined]
+EVENT_COLUMNS = tuple(c.key for c in EVENT_TABLE.columns)
+
+
+async def core(session: AsyncSession, statement: Any, params: Any = None) -> Any:
+    """Run a Core statement on the session's connection: no ORM execution (compile-state
+    plugin, autoflush, result wrapping) for a statement that selects rows, not instances,
+    or inserts them. Flush first if pending ORM changes must come before it."""
+    connection = await session.connection()
+    return await connection.execute(statement, params)
+
+
+async def insert_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (every one naming the same columns) with one statement. On PostgreSQL
+    several rows go as one `INSERT ... SELECT FROM unnest(<one array per column>)`: one
+    statement of fixed text whatever the count (a 50-row page's read audit: about 1.0 ms,
+    against 1.7 ms as an executemany and 1.7 ms through the ORM; 200 rows: 3.3, 4.7 and
+    6.5 ms); one row, or SQLite, a Core executemany. Pending ORM changes are flushed first,
+    so the rows land after them."""
+    if not rows:
+        return
+    await session.flush()
+    columns = tuple(rows[0])
+    if len(rows) > 1 and _dialect(session) == "postgresql" and _arrayable(table, columns):
+        statement = _unnest_insert(table, columns)
+        await core(session, statement, {c: [row[c] for row in rows] for c in columns})
+        return
+    await core(session, insert(table), list(rows))
+
+
+def _dialect(session: AsyncSession) -> str:
+    bind: Any = session.bind
+    return str(bind.dialect.name)
+
+
+@functools.cache
+def _arrayable(table: Any, columns: tuple[str, ...]) -> bool:
+    """No JSON column among them (a JSONB array would need encoding of its own): those
+    rows (change audits with snapshots, events) go as an executemany."""
+    return not any(isinstance(table.c[c].type, JSON) for c in columns)
+
+
+@functools.cache
+def _unnest_insert(table: Any, columns: tuple[str, ...]) -> Any:
+    """INSERT INTO t (a, b) SELECT * FROM unnest(CAST(:a AS <type of a>[]), ...), each
+    parameter typed as an array of its column's type (so its bind processing applies)."""
+    dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
+    casts = ", ".join(
+        f"CAST(:{c} AS {table.c[c].type.compile(dialect=dialect)}[])" for c in columns
+    )
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({casts})"
+    ).bindparams(*(bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in columns))
 
 
 class Deferred:
@@ -79,8 +140,9 @@ async def write_events(session: AsyncSession, events: Sequence[Event]) -> None:
     last = int(result.scalar_one())
     for offset, event in enumerate(events):
         event.seq = last - count + 1 + offset
-    session.add_all(events)
-    await session.flush()
+    await insert_rows(
+        session, EVENT_TABLE, [{k: getattr(e, k) for k in EVENT_COLUMNS} for e in events]
+    )
 
 
 class UnitOfWork:
@@ -93,14 +155,17 @@ class UnitOfWork:
         *,
         policy: Policy,
         calendar: WorkingCalendar,
+        read_only: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self.read_only = read_only
         self.principal = principal
         self.now: datetime = now.astimezone(UTC)
         self.request_id = request_id
         self.policy = policy
         self.calendar = calendar
         self._events: list[Event] = []
+        self._audits: list[dict[str, Any]] = []
         self._changed = False
         self._audited: set[tuple[str, uuid.UUID]] = set()
         self.session: AsyncSession
@@ -111,7 +176,13 @@ class UnitOfWork:
             await deferred.settle(commit=True)
         self.session = self._sessionmaker()
         self._reads = read_audit.start(self.session.sync_session)
-        await self.session.begin()
+        if self.read_only and _dialect(self.session) == "postgresql":
+            # A read sends no BEGIN/COMMIT: each statement commits on its own, the read
+            # audit's INSERT (one statement, all its rows) included. SQLite keeps its
+            # transaction (docs/performance.md).
+            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        else:
+            await self.session.begin()
         return self
 
     async def __aexit__(
@@ -120,11 +191,14 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        deferred = DEFERRED.get()
+        deferred = None if self.read_only else DEFERRED.get()
         try:
             if exc_type is None:
+                if self.read_only and (self._changed or self._events or self.session.new):
+                    raise RuntimeError("a read-only unit of work was given a change")
                 if not self._changed:
                     await self._write_reads()
+                await self._write_audits()
                 await self._write_events()
                 if deferred is not None:
                     await self.session.flush()
@@ -183,19 +257,19 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
     ) -> None:
         self._changed = True
-        self.session.add(
-            AuditEntry(
-                id=uuid7(),
-                occurred_at=self.now,
-                actor_sub=self.principal.sub,
-                actor_name=self.principal.name,
-                action=action,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                before=before,
-                after=after,
-                request_id=self.request_id,
-            )
+        self._audits.append(
+            {
+                "id": uuid7(),
+                "occurred_at": self.now,
+                "actor_sub": self.principal.sub,
+                "actor_name": self.principal.name,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "before": before,
+                "after": after,
+                "request_id": self.request_id,
+            }
         )
 
     async def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
@@ -211,10 +285,9 @@ class UnitOfWork:
         await self._insert_reads(self._reads.keys(lambda t, i: (t, i) in self._audited))
 
     async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
-        if not keys:
-            return
-        await self.session.execute(
-            insert(AuditEntry),
+        await insert_rows(
+            self.session,
+            AUDIT_TABLE,
             [
                 {
                     "id": uuid7(),
@@ -286,6 +359,10 @@ class UnitOfWork:
         derived = thin(before, after)
         derived.pop("id", None)  # a snapshot's own id: the subject's is `<subject_type>_id`
         self.emit(name, subject_type, subject_id, data, team=team, derived=derived)
+
+    async def _write_audits(self) -> None:
+        audits, self._audits = self._audits, []
+        await insert_rows(self.session, AUDIT_TABLE, audits)
 
     async def _write_events(self) -> None:
         events, self._events = self._events, []

@@ -4,7 +4,8 @@ Starlette + asyncpg, no ORM, no validation layer, no middleware. Per request it 
 work the product must do: the HS256 JWT check (signature, alg, iss, aud, exp, nbf, iat,
 sub, roles, teams), the team scope, the SQL the product sends for its answer (the main
 statements, in the product's transaction where it has one), the audit row of an audited
-read, the audit, event and counter rows of a write, and the same JSON body and headers
+read (a GET, a list page, a feed page: the rows the product audits, R19), the audit, event
+and counter rows of a write, and the same JSON body and headers
 (ETag, Link, X-Request-ID, Cache-Control).
 
     PLACEMENTS_DATABASE_URL=postgresql://... PLACEMENTS_JWT_SECRET=... \
@@ -34,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.domain.work import work_state
+from app.domain.work import subject_href, work_state
 
 SECRET = os.environ.get("PLACEMENTS_JWT_SECRET", "").encode()
 ISSUER = os.environ.get("PLACEMENTS_JWT_ISSUER", "placements-local")
@@ -154,6 +155,67 @@ def uuid7() -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
+# What is about a person (app/read_audit.py PERSON_SCOPED): reads of these are audited.
+PERSON_SCOPED_SUBJECTS = {
+    "person",
+    "referral",
+    "panel_booking",
+    "match",
+    "funding_request",
+    "placement",
+    "document",
+    "case_note",
+    "casework_episode",
+    "casework_contact",
+    "supervision",
+    "review",
+    "contact_restriction",
+    "support_request",
+    "legal_status",
+}
+
+
+async def audit_reads(
+    conn: Any, p: dict[str, Any], reads: list[tuple[str, uuid.UUID, str]]
+) -> None:
+    """The read audit (R19) as the product writes it: one row per record read (subject
+    type, id, action), one statement: one row as an INSERT, several as INSERT ... SELECT
+    FROM unnest (no transaction around a read, as the product's reads)."""
+    if not reads:
+        return
+    now = datetime.now(UTC)
+    if len(reads) == 1:
+        subject_type, subject_id, action = reads[0]
+        await conn.execute(
+            "INSERT INTO audit_entries (id, occurred_at, actor_sub, actor_name, action,"
+            " subject_type, subject_id, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            uuid7(),
+            now,
+            p["sub"],
+            p["name"],
+            action,
+            subject_type,
+            subject_id,
+            None,
+        )
+        return
+    n = len(reads)
+    await conn.execute(
+        "INSERT INTO audit_entries (id, occurred_at, actor_sub, actor_name, action,"
+        " subject_type, subject_id, request_id) SELECT * FROM unnest($1::uuid[],"
+        " $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],"
+        " $8::text[])",
+        [uuid7() for _ in range(n)],
+        [now] * n,
+        [p["sub"]] * n,
+        [p["name"]] * n,
+        [r[2] for r in reads],
+        [r[0] for r in reads],
+        [r[1] for r in reads],
+        [None] * n,
+    )
+
+
 REFERRAL_COLUMNS = (
     "id, person_id, urgency, service, needs, requested_start, status, team, submitted_at,"
     " submitted_by, closed_at, withdrawn_reason, close_note, created_by, created_at,"
@@ -175,14 +237,24 @@ async def get_referral(request: Request) -> Response:
         )
         if row is None or not visible(p, row["team"]):
             raise Refused(404, "not_found")
-        return answer(dict(row), headers={"etag": f'"{row["version"]}"'})
+        await audit_reads(pool, p, [("referral", row["id"], "referral.read")])
+        return answer(referral_body(row), headers={"etag": f'"{row["version"]}"'})
     except Refused as refused:
         return problem(refused)
 
 
+def referral_body(row: Any) -> dict[str, Any]:
+    body = dict(row)
+    tail = {k: body.pop(k) for k in ("created_by", "created_at", "updated_at", "version")}
+    body["previous_referral_id"] = None  # set on a transferred referral's read only
+    body.update(tail)
+    return body
+
+
 PERSON_COLUMNS = (
     "id, given_name, family_name, preferred_name, date_of_birth, cohort, team, gender,"
-    " ethnicity, nhs_number, created_at, updated_at, version"
+    " ethnicity, nhs_number, sex, upn, category_of_need, mother, mother_child_dob,"
+    " created_at, updated_at, version"
 )
 
 
@@ -224,19 +296,27 @@ async def get_person(request: Request) -> Response:
         return problem(refused)
 
 
-def page_of(request: Request, items: list[Any], limit: int, key: Any, param: str) -> Response:
+def page_of(
+    request: Request,
+    items: list[Any],
+    limit: int,
+    key: Any,
+    param: str,
+    encode: Any = cursor_of,
+    extra: dict[str, Any] | None = None,
+) -> Response:
     headers = {}
     next_cursor = None
     if len(items) > limit:
         items = items[:limit]
-        next_cursor = cursor_of(key(items[-1]))
+        next_cursor = encode(key(items[-1]))
         query = [
             (k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "after")
         ]
         query.append((param, next_cursor))
         url = request.url.replace(query="&".join(f"{k}={v}" for k, v in query))
         headers["link"] = f'<{url}>; rel="next"'
-    return answer({"items": items, "next_cursor": next_cursor}, headers=headers)
+    return answer({"items": items, "next_cursor": next_cursor, **(extra or {})}, headers=headers)
 
 
 async def list_referrals(request: Request) -> Response:
@@ -258,7 +338,9 @@ async def list_referrals(request: Request) -> Response:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY id LIMIT ${len(args)}"
         assert pool is not None
-        rows = [dict(r) for r in await pool.fetch(sql, *args)]
+        rows = [referral_body(r) for r in await pool.fetch(sql, *args)]
+        shown = [("referral", r["id"], "referral.list_read") for r in rows[:limit]]
+        await audit_reads(pool, p, shown)
         return page_of(request, rows, limit, lambda r: r["id"], "cursor")
     except Refused as refused:
         return problem(refused)
@@ -270,19 +352,30 @@ async def list_work(request: Request) -> Response:
         limit = int(request.query_params.get("limit", 50))
         user = p["sub"] if request.query_params.get("assignee") == "me" else None
         args: list[Any] = [PLACEMENTS_TEAM]
+        # The product's query: open items with the id of their subject's parent (outer
+        # joins on primary keys, for the subject's href), in (due_at, id) order.
         sql = (
-            "SELECT id, kind, rule, title, subject_type, subject_id, assignee_user,"
-            " assignee_team, due_at, created_at, closed_at FROM work_items"
-            " WHERE closed_at IS NULL AND (assignee_team IS NULL OR assignee_team != $1)"
+            "SELECT w.id, w.kind, w.rule, w.title, w.subject_type, w.subject_id,"
+            " w.assignee_user, w.assignee_team, w.due_at, w.created_at, w.closed_at,"
+            " w.version, coalesce(pa.booking_id, cn.person_id) AS parent_id"
+            " FROM work_items w"
+            " LEFT OUTER JOIN panel_actions pa"
+            " ON w.subject_type = 'panel_action' AND pa.id = w.subject_id"
+            " LEFT OUTER JOIN case_notes cn"
+            " ON w.subject_type = 'case_note' AND cn.id = w.subject_id"
+            " WHERE w.closed_at IS NULL"
         )
         if not p["across"]:
             args += [p["sub"], p["teams"]]
-            sql += " AND (assignee_user = $2 OR assignee_team = ANY($3) OR scope_team = ANY($3))"
+            sql += (
+                " AND (w.assignee_user = $2 OR w.assignee_team = ANY($3) OR w.scope_team = ANY($3))"
+            )
+        sql += " AND (w.assignee_team IS NULL OR w.assignee_team != $1)"
         if user:
             args.append(user)
-            sql += f" AND assignee_user = ${len(args)}"
+            sql += f" AND w.assignee_user = ${len(args)}"
         args.append(limit + 1)
-        sql += f" ORDER BY id LIMIT ${len(args)}"
+        sql += f" ORDER BY w.due_at, w.id LIMIT ${len(args)}"
         assert pool is not None
         rows = await pool.fetch(sql, *args)
         now = datetime.now(UTC)
@@ -292,7 +385,11 @@ async def list_work(request: Request) -> Response:
                 "kind": r["kind"],
                 "rule": r["rule"],
                 "title": r["title"],
-                "subject": {"type": r["subject_type"], "id": r["subject_id"]},
+                "subject": {
+                    "type": r["subject_type"],
+                    "id": r["subject_id"],
+                    "href": subject_href(r["subject_type"], r["subject_id"], r["parent_id"]),
+                },
                 "assignee": (
                     {"user": r["assignee_user"]}
                     if r["assignee_user"] is not None
@@ -302,13 +399,24 @@ async def list_work(request: Request) -> Response:
                 "state": work_state(r["due_at"], now),
                 "created_at": r["created_at"],
                 "closed_at": r["closed_at"],
-                "version": 1,
+                "version": r["version"],
             }
             for r in rows
         ]
-        return page_of(request, items, limit, lambda r: r["id"], "cursor")
+        # The product's work page has `counts` too (null without ?count=true).
+        extra = {"counts": None}
+        return page_of(request, items, limit, lambda r: r, "cursor", work_cursor, extra)
     except Refused as refused:
         return problem(refused)
+
+
+def work_cursor(item: dict[str, Any]) -> str:
+    """The work queue's cursor: (due_at, id), as the product encodes it."""
+    raw = json.dumps(
+        {"d": item["due_at"].astimezone(UTC).isoformat(), "k": item["id"].hex},
+        separators=(",", ":"),
+    ).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 async def list_events(request: Request) -> Response:
@@ -331,6 +439,11 @@ async def list_events(request: Request) -> Response:
         sql += f" ORDER BY seq LIMIT ${len(args)}"
         assert pool is not None
         rows = await pool.fetch(sql, *args)
+        subjects: dict[tuple[str, uuid.UUID], None] = {}
+        for r in rows[:limit]:
+            if r["subject_type"] in PERSON_SCOPED_SUBJECTS:
+                subjects[(r["subject_type"], r["subject_id"])] = None
+        await audit_reads(pool, p, [(t, i, f"{t}.feed_read") for t, i in subjects])
         items = [
             {
                 "id": cursor_of(r["seq"]),

@@ -258,9 +258,28 @@ def fresh_ids(statement: str, since_ms: int) -> str:
     return UUID_LITERAL.sub(swap, statement)
 
 
+COUNTER_TAKE = re.compile(r"^\s*UPDATE event_counter .*RETURNING event_counter\.value\s*$", re.S)
+EVENT_SEQ = re.compile(r"^(\s*INSERT INTO events \(seq,.*?VALUES \()(\d+)(::BIGINT)", re.S)
+
+
+def fresh_seqs(statements: list[str]) -> list[str]:
+    """The event counter's value is taken into a pgbench variable (`\\gset`) and the
+    events' seq written from it, so each transaction numbers its events afresh: the
+    captured literal seq is taken by the wrk runs' events by the time pgbench runs (the
+    collision docs/performance.md noted)."""
+    out = []
+    for statement in statements:
+        if COUNTER_TAKE.match(statement):
+            out.append(statement.rstrip() + " AS last_seq \\gset")
+            continue
+        out.append(EVENT_SEQ.sub(lambda m: f"{m.group(1)}:last_seq{m.group(3)}", statement))
+    return out
+
+
 def pgbench_script(statements: list[str], since_ms: int = 0) -> str:
     writes = any(re.match(r"\s*(INSERT|UPDATE|DELETE)", s, re.I) for s in statements)
-    body = "\n".join(" ".join(fresh_ids(s, since_ms).split()) + ";" for s in statements)
+    lines = [" ".join(fresh_ids(s, since_ms).split()) for s in fresh_seqs(statements)]
+    body = "\n".join(x if x.endswith("\\gset") else x + ";" for x in lines)
     # A write ends in ROLLBACK so the same script can run again (its ids are literals).
     return f"BEGIN;\n{body}\n{'ROLLBACK' if writes else 'COMMIT'};\n"
 

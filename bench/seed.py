@@ -291,6 +291,7 @@ async def seed(
                     due if closed else None,
                     user if closed else None,
                     "done" if closed else None,
+                    2 if closed else 1,  # the ETag: one more at closing
                 )
 
         await _copy(
@@ -298,7 +299,7 @@ async def seed(
             "work_items",
             ["id", "kind", "rule", "title", "subject_type", "subject_id", "assignee_user"]
             + ["assignee_team", "scope_team", "due_at", "created_at", "closed_at", "closed_by"]
-            + ["closed_reason"],
+            + ["closed_reason", "version"],
             work(),
         )
         say(f"{total_items} work items")

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Query, Request, Response
 from app.deps import Ctx, Paging
 from app.pagination import Page, PageParams, decode_cursor
 from app.problems import problem_responses
-from app.routers.http import page
+from app.routers.http import page_json
 from app.schemas.events import EventRead, FeedHead
 from app.services import events as service
 
 router = APIRouter(tags=["work"])
+
+EVENTS_PAGE = Page[EventRead]
 
 
 @router.get("/v1/events/head", responses=problem_responses(403), summary="The feed's current end")
@@ -25,7 +27,7 @@ async def events_head(ctx: Ctx) -> FeedHead:
     return FeedHead(cursor=await service.head(ctx))
 
 
-@router.get("/v1/events", responses=problem_responses(403))
+@router.get("/v1/events", response_model=EVENTS_PAGE, responses=problem_responses(403))
 async def list_events(
     request: Request,
     response: Response,
@@ -43,9 +45,9 @@ async def list_events(
     subject_id: Annotated[
         uuid.UUID | None, Query(description="Only events about this record")
     ] = None,
-) -> Page[EventRead]:
+) -> Response:
     """The change feed, in commit order. Poll with `after` = the last event id you saw."""
     if after and paging.after is None:  # `cursor` (from a Link) wins over `after`
         paging = PageParams(limit=paging.limit, after=decode_cursor(after))
     result = await service.list_events(ctx, paging, type, subject_type, subject_id)
-    return page(request, response, result, position="after")
+    return page_json(EVENTS_PAGE, request, response, result, position="after")

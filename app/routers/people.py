@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
-from app.routers.http import created, page, with_etag
+from app.routers.http import as_json, created, page, with_etag
 from app.schemas.enums import Cohort
 from app.schemas.people import (
     PersonBatch,
@@ -56,10 +56,10 @@ async def create_person(
     return with_etag(response, person)
 
 
-@router.get("/{person_id}", responses=problem_responses(404))
-async def get_person(person_id: uuid.UUID, response: Response, ctx: Ctx) -> PersonRead:
+@router.get("/{person_id}", response_model=PersonRead, responses=problem_responses(404))
+async def get_person(person_id: uuid.UUID, response: Response, ctx: Ctx) -> Response:
     """One person. The read is recorded in the audit trail (R19)."""
-    return with_etag(response, await service.get(ctx, person_id))
+    return as_json(PersonRead, with_etag(response, await service.get(ctx, person_id)), response)
 
 
 @router.patch("/{person_id}", responses=problem_responses(403, 404, 409, 412, 413, 415))

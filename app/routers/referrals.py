@@ -11,7 +11,7 @@ from app.deps import ChangedPaging, Ctx, IfMatch
 from app.pagination import Page
 from app.problems import problem_responses
 from app.routers.documents import owner_routes
-from app.routers.http import created, page, with_etag
+from app.routers.http import as_json, created, page_json, with_etag
 from app.schemas.enums import ReferralStatus, Service, Urgency
 from app.schemas.referrals import (
     CloseBody,
@@ -28,7 +28,10 @@ router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 ACTION_ERRORS = problem_responses(403, 404, 409, 412)
 
 
-@router.get("", responses=problem_responses(403))
+REFERRALS_PAGE = Page[ReferralRead]
+
+
+@router.get("", response_model=REFERRALS_PAGE, responses=problem_responses(403))
 async def list_referrals(
     request: Request,
     response: Response,
@@ -41,7 +44,7 @@ async def list_referrals(
     external_id: Annotated[
         str | None, Query(max_length=260, description="system:value, e.g. mosaic:R123")
     ] = None,
-) -> Page[ReferralRead]:
+) -> Response:
     """Referrals in your scope, by person, status, urgency, service or external id."""
     flt = service.ReferralsFilter(
         person_id=person_id,
@@ -50,7 +53,8 @@ async def list_referrals(
         service=service_,
         external_id=external_id,
     )
-    return page(request, response, await service.list_referrals(ctx, flt, paging))
+    result = await service.list_referrals(ctx, flt, paging)
+    return page_json(REFERRALS_PAGE, request, response, result)
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 404, 413, 415))
@@ -65,10 +69,10 @@ async def create_referral(
     return with_etag(response, referral)
 
 
-@router.get("/{referral_id}", responses=problem_responses(404))
-async def get_referral(referral_id: uuid.UUID, response: Response, ctx: Ctx) -> ReferralRead:
+@router.get("/{referral_id}", response_model=ReferralRead, responses=problem_responses(404))
+async def get_referral(referral_id: uuid.UUID, response: Response, ctx: Ctx) -> Response:
     """One referral, with its ETag."""
-    return with_etag(response, await service.get(ctx, referral_id))
+    return as_json(ReferralRead, with_etag(response, await service.get(ctx, referral_id)), response)
 
 
 @router.patch("/{referral_id}", responses=problem_responses(403, 404, 409, 412, 413, 415))

@@ -12,7 +12,7 @@ from app.deps import Ctx, IfMatch
 from app.domain.work import WORK_STATES
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, link_next, parse_rfc3339
 from app.problems import ValidationFailed, problem_responses
-from app.routers.http import with_etag
+from app.routers.http import as_json, with_etag
 from app.schemas.work import WorkAssign, WorkItemRead, WorkPage, WorkSummary
 from app.services import work as service
 
@@ -32,7 +32,7 @@ def _states(raw: str | None) -> list[str]:
     return states
 
 
-@router.get("/v1/work", responses=problem_responses(403))
+@router.get("/v1/work", response_model=WorkPage, responses=problem_responses(403))
 async def list_work(
     request: Request,
     response: Response,
@@ -71,7 +71,7 @@ async def list_work(
             examples=["2026-01-31T09:00:00Z"],
         ),
     ] = None,
-) -> WorkPage:
+) -> Response:
     """Open work items: what is owed, by whom, by when, in `due_at` order. `state` is
     computed at read time against today in Europe/London: `upcoming`, `due` (today) or
     `overdue`. With `updated_since`, the items changed at or after it, closed ones
@@ -92,7 +92,8 @@ async def list_work(
         ctx, flt, service.WorkPageParams(limit=limit, cursor=cursor), count=count
     )
     link_next(request, response, next_cursor)
-    return WorkPage(items=items, next_cursor=next_cursor, counts=counts)
+    body = {"items": items, "next_cursor": next_cursor, "counts": counts}
+    return as_json(WorkPage, body, response)
 
 
 @router.get("/v1/work/summary", responses=problem_responses(403))

@@ -18,15 +18,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
 
 from app import read_audit
 from app.auth import Principal
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
 from app.services import external_ids
+from app.uow import core
 
 if TYPE_CHECKING:
     from app.uow import UnitOfWork
@@ -34,16 +35,26 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=SQLModel)
 
 
+def columns_of(model: type[SQLModel]) -> Any:
+    """A Core select of every column of `model`'s table: rows, not ORM instances (no
+    identity map, no instance state), for reads that only turn rows into a read model."""
+    return sa_select(*model.__table__.columns)  # type: ignore[attr-defined]
+
+
 async def fetch_page(
     session: AsyncSession,
-    stmt: SelectOfScalar[M],
+    stmt: Any,
     key: Any,
     page: PageParams,
-) -> tuple[Sequence[M], str | None]:
+    *,
+    rows_of: type[SQLModel] | None = None,
+) -> tuple[Sequence[Any], str | None]:
     """One keyset page ordered by `key` (a time-ordered id or a sequence); with
-    `page.updated_since`, only rows of the listed model changed at or after it."""
+    `page.updated_since`, only rows of the listed model changed at or after it.
+    `stmt` selects ORM instances, or with `rows_of` Core rows of that model's table
+    (`columns_of`), audited alike."""
     if page.updated_since is not None:
-        entity = stmt.column_descriptions[0]["entity"]
+        entity: Any = rows_of or stmt.column_descriptions[0]["entity"]
         stmt = stmt.where(col(entity.updated_at) >= page.updated_since)
     if page.after is not None:
         if isinstance(page.after, uuid.UUID) != _uuid_keyed(key):
@@ -52,6 +63,13 @@ async def fetch_page(
                 errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
             )
         stmt = stmt.where(key > page.after)
+    if rows_of is not None:
+        found = (await core(session, stmt.order_by(key).limit(page.limit + 1))).all()
+        shown = found[: page.limit]
+        read_audit.rows_read(session.sync_session, rows_of, shown)
+        read_audit.listed(session.sync_session, shown, rows_of)
+        more = len(found) > page.limit
+        return shown, encode_cursor(getattr(shown[-1], key.key)) if more else None
     rows = (await session.exec(stmt.order_by(key).limit(page.limit + 1))).all()
     # The page's rows are audited as a list read when the unit of work commits (R19);
     # the look-ahead row is not given out, so not audited.
@@ -122,6 +140,18 @@ async def load_visible(
     return row
 
 
+async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -> Any:
+    """`load_visible` for a read that only answers with the row: a Core row of `model`'s
+    table (its read noted for the audit as an ORM load is), same 404."""
+    stmt = columns_of(model).where(col(model.id) == id_)  # type: ignore[attr-defined]
+    row = (await core(uow.session, stmt)).first()
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    read_audit.rows_read(uow.session.sync_session, model, [row])
+    return row
+
+
 async def load_child(
     uow: UnitOfWork,
     model: type[M],
@@ -175,12 +205,14 @@ async def scoped_page(
     page: PageParams,
     *,
     where: Sequence[Any] = (),
+    rows: bool = False,
     **equals: Any,
-) -> tuple[Sequence[M], str | None]:
+) -> tuple[Sequence[Any], str | None]:
     """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
     may see, filtered by `column == value` for each filter given (None or "" means unset)
-    and by each clause in `where` (e.g. `?external_id=`)."""
-    stmt = select(model)
+    and by each clause in `where` (e.g. `?external_id=`). ORM instances, or with `rows`
+    Core rows (`columns_of`)."""
+    stmt = columns_of(model) if rows else select(model)
     scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
     if scope is not None:
         stmt = stmt.where(scope)
@@ -189,4 +221,5 @@ async def scoped_page(
     for name, value in equals.items():
         if value is not None and value != "":
             stmt = stmt.where(col(getattr(model, name)) == value)
-    return await fetch_page(uow.session, stmt, col(model.id), page)  # type: ignore[attr-defined]
+    key = col(model.id)  # type: ignore[attr-defined]
+    return await fetch_page(uow.session, stmt, key, page, rows_of=model if rows else None)

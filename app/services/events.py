@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
@@ -10,20 +11,19 @@ from sqlmodel import col, select
 from app.context import Context
 from app.models import Event
 from app.pagination import PageParams, encode_cursor
-from app.schemas.common import SubjectRef
-from app.schemas.events import EventRead
-from app.services.common import fetch_page
+from app.services.common import columns_of, fetch_page
 
 
-def _read(event: Event) -> EventRead:
-    return EventRead(
-        id=encode_cursor(event.seq),
-        type=event.type,
-        occurred_at=event.occurred_at,
-        subject=SubjectRef(type=event.subject_type, id=event.subject_id),
-        actor=event.actor_sub,
-        data=event.data,
-    )
+def _read(event: Any) -> dict[str, Any]:
+    """An event (a Core row of the events table) as `EventRead` validates it."""
+    return {
+        "id": encode_cursor(event.seq),
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "subject": {"type": event.subject_type, "id": event.subject_id},
+        "actor": event.actor_sub,
+        "data": event.data,
+    }
 
 
 async def head(ctx: Context) -> str:
@@ -40,9 +40,11 @@ async def list_events(
     type_prefix: str | None,
     subject_type: str | None = None,
     subject_id: uuid.UUID | None = None,
-) -> tuple[list[EventRead], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the feed: items as `EventRead` validates them (the router dumps the
+    page once, `app.routers.http.page_json`)."""
     async with ctx.uow() as uow:
-        stmt = select(Event)
+        stmt = columns_of(Event)
         p = ctx.principal
         if not p.works_across_teams:
             stmt = stmt.where(or_(col(Event.team).is_(None), col(Event.team).in_(sorted(p.teams))))
@@ -52,5 +54,5 @@ async def list_events(
             stmt = stmt.where(col(Event.subject_type) == subject_type)
         if subject_id is not None:
             stmt = stmt.where(col(Event.subject_id) == subject_id)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(Event.seq), page)
+        rows, next_cursor = await fetch_page(uow.session, stmt, col(Event.seq), page, rows_of=Event)
         return [_read(e) for e in rows], next_cursor

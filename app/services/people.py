@@ -27,9 +27,16 @@ from app.schemas.people import (
     PersonUpsert,
 )
 from app.services import external_ids
-from app.services.common import fetch_page, load_for_change, load_visible, team_filter
+from app.services.common import (
+    columns_of,
+    fetch_page,
+    load_for_change,
+    load_visible,
+    read_visible,
+    team_filter,
+)
 from app.services.transfers import move_person_records
-from app.uow import UnitOfWork, snapshot
+from app.uow import UnitOfWork, core, snapshot
 
 SUBJECT = "person"
 
@@ -46,8 +53,9 @@ def _search_name(person: Person) -> str:
     return f"{person.given_name} {person.family_name}".lower()[:401]
 
 
-def _read(person: Person, external: Sequence[ExternalId]) -> PersonRead:
-    data = person.model_dump()
+def _read(person: Any, external: Sequence[Any]) -> PersonRead:
+    """A person (an ORM instance or a Core row of its table) and its external ids."""
+    data = person.model_dump() if isinstance(person, Person) else dict(person._mapping)
     data["external_ids"] = {e.system: e.external_id for e in external}
     return PersonRead.model_validate(data)
 
@@ -132,9 +140,10 @@ async def create(ctx: Context, body: PersonCreate) -> PersonRead:
 
 
 async def get(ctx: Context, person_id: uuid.UUID) -> PersonRead:
-    async with ctx.uow() as uow:
-        person = await load_visible(uow, Person, person_id)
-        read = _read(person, (await _external_ids(uow, [person.id]))[person.id])
+    async with ctx.uow() as uow:  # a transaction: the person, its ids and the audit row
+        person = await read_visible(uow, Person, person_id)
+        external = columns_of(ExternalId).where(col(ExternalId.person_id).in_([person.id]))
+        read = _read(person, (await core(uow.session, external)).all())
         await uow.audit_reads(SUBJECT, [person.id], "person.read")
         return read
 

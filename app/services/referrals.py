@@ -39,7 +39,7 @@ from app.schemas.referrals import (
     WithdrawBody,
 )
 from app.services import external_ids
-from app.services.common import load_for_change, load_visible, scoped_page
+from app.services.common import load_for_change, load_visible, read_visible, scoped_page
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "referral"
@@ -63,9 +63,10 @@ class ReferralsFilter:
     external_id: str | None = None
 
 
-def to_read(referral: Referral) -> ReferralRead:
-    """The referral without its external ids (for an audit snapshot); answers use `read`."""
-    return ReferralRead.model_validate(referral)
+def to_read(referral: Any) -> ReferralRead:
+    """A referral (an ORM instance or a Core row of its table) as its read model, without
+    its external ids (for an audit snapshot); answers use `read`."""
+    return ReferralRead.model_validate(referral, from_attributes=True)
 
 
 async def read(uow: UnitOfWork, referral: Referral) -> ReferralRead:
@@ -158,19 +159,22 @@ async def _create(
 
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
-    async with ctx.uow() as uow:
-        return await read(uow, await load_visible(uow, Referral, referral_id))
+    async with ctx.read() as uow:
+        row = await read_visible(uow, Referral, referral_id)
+        (out,) = await external_ids.attach(uow, SUBJECT, [to_read(row)])
+        return out
 
 
 async def list_referrals(
     ctx: Context, flt: ReferralsFilter, page: PageParams
 ) -> tuple[list[ReferralRead], str | None]:
-    async with ctx.uow() as uow:
+    async with ctx.read() as uow:
         rows, next_cursor = await scoped_page(
             uow,
             Referral,
             page,
             where=external_ids.filter_clauses(SUBJECT, Referral.id, flt.external_id),
+            rows=True,
             person_id=flt.person_id,
             status=flt.status,
             urgency=flt.urgency,

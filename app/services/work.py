@@ -37,6 +37,7 @@ from app.schemas.work import (
     WorkSummaryRow,
 )
 from app.services.common import check_if_match
+from app.uow import core
 
 SUBJECT = "work_item"
 
@@ -64,12 +65,13 @@ class WorkPageParams:
     cursor: str | None
 
 
-def item_version(item: WorkItem) -> int:
+def item_version(item: Any) -> int:
     """The ETag: 1 when opened, one more at each reassignment and at closing."""
-    return item.version
+    return int(item.version)
 
 
-def to_read(item: WorkItem, now: datetime, parent_id: uuid.UUID | None = None) -> WorkItemRead:
+def to_read(item: Any, now: datetime, parent_id: uuid.UUID | None = None) -> WorkItemRead:
+    """A work item (an ORM instance or a Core row of its table) as its read model."""
     return WorkItemRead(
         id=item.id,
         kind=item.kind,
@@ -200,13 +202,19 @@ def _where(ctx: Context, flt: WorkFilter, now: datetime) -> list[Any]:
     return clauses
 
 
-def _with_parents() -> Any:
+WORK_COLUMNS = tuple(WorkItem.__table__.columns)  # type: ignore[attr-defined]
+
+
+def _with_parents(*, rows: bool = False) -> Any:
     """Work items with the id of their subject's parent (for the href of a subject read
     through its parent: a panel action through its booking, a case note through its
     person), by outer joins on primary keys: still one statement."""
     parent = func.coalesce(col(PanelAction.booking_id), col(CaseNote.person_id))
     return (
-        sa_select(WorkItem, parent.label("parent_id"))
+        sa_select(
+            *(WORK_COLUMNS if rows else (WorkItem,)),  # Core rows, or ORM instances
+            parent.label("parent_id"),
+        )
         .outerjoin(
             PanelAction,
             and_(
@@ -229,9 +237,9 @@ async def list_work(
 ) -> tuple[list[WorkItemRead], str | None, WorkCounts | None]:
     now = ctx.clock()
     after = decode_work_cursor(page.cursor) if page.cursor else None
-    async with ctx.uow() as uow:
+    async with ctx.read() as uow:
         clauses = _where(ctx, flt, now)
-        stmt = _with_parents().where(*clauses)
+        stmt = _with_parents(rows=True).where(*clauses)
         if after is not None:
             due_at, id_ = after
             stmt = stmt.where(
@@ -241,13 +249,13 @@ async def list_work(
                 )
             )
         stmt = stmt.order_by(col(WorkItem.due_at), col(WorkItem.id)).limit(page.limit + 1)
-        rows = (await uow.session.execute(stmt)).all()
+        rows = (await core(uow.session, stmt)).all()
         next_cursor = None
         if len(rows) > page.limit:
             rows = rows[: page.limit]
-            last: WorkItem = rows[-1][0]
+            last = rows[-1]
             next_cursor = encode_work_cursor(last.due_at, last.id)
-        items = [to_read(row[0], now, row[1]) for row in rows]
+        items = [to_read(row, now, row.parent_id) for row in rows]
         counts = await _counts(uow, clauses, now) if count else None
         return items, next_cursor, counts
 
