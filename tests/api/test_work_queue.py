@@ -509,10 +509,16 @@ async def test_r18_the_queue_query_reads_an_open_items_index_in_due_order(api: A
                 rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
                 plan = " | ".join(str(r[-1]) for r in rows)
                 assert "TEMP B-TREE" not in plan, plan
+                assert index in plan, plan
             else:
-                # Tables this small are cheaper to scan; ask whether the index serves.
+                # Fresh statistics (the suite's other tests fill this table), and tables
+                # this small are cheaper to scan: ask whether an open-items index serves.
+                # Which of the partial indexes on open items the planner takes depends on
+                # those statistics; any of them reads no closed item.
+                await conn.exec_driver_sql("ANALYZE work_items")
                 await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
                 rows = await conn.exec_driver_sql("EXPLAIN " + statement, parameters)
                 plan = " | ".join(str(r[0]) for r in rows)
+                assert "ix_work_items_open_" in plan, plan
+                assert "Seq Scan" not in plan, plan
             await conn.rollback()
-        assert index in plan, plan
