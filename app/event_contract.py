@@ -110,8 +110,9 @@ def _webhook(entry: EventType) -> dict[str, Any]:
     return {
         "post": {
             "operationId": "on_" + entry.name.replace(".", "_"),
-            "summary": entry.name,
-            "description": f"{entry.summary} Subject: a `{entry.subject}`. The body is the "
+            "summary": entry.summary.removesuffix("."),
+            "description": f"`{entry.name}`: {entry.summary} Subject: a `{entry.subject}`. "
+            "The body is the "
             "change feed's event without `actor`, signed (docs/webhooks.md).",
             "tags": ["webhooks"],
             "security": [],
