@@ -292,6 +292,7 @@ async def seed(
                     user if closed else None,
                     "done" if closed else None,
                     2 if closed else 1,  # the ETag: one more at closing
+                    due if closed else at,  # updated_at: its last change
                 )
 
         await _copy(
@@ -299,7 +300,7 @@ async def seed(
             "work_items",
             ["id", "kind", "rule", "title", "subject_type", "subject_id", "assignee_user"]
             + ["assignee_team", "scope_team", "due_at", "created_at", "closed_at", "closed_by"]
-            + ["closed_reason", "version"],
+            + ["closed_reason", "version", "updated_at"],
             work(),
         )
         say(f"{total_items} work items")
