@@ -192,6 +192,30 @@ async def load_for_change(
     return row
 
 
+async def lock_row_for_change(
+    uow: UnitOfWork,
+    model: type[SQLModel],
+    id_: uuid.UUID,
+    op: str,
+    if_match: str | None,
+    *,
+    check: Callable[[Any], None] | None = None,
+) -> Any:
+    """`load_for_change` for a change written with Core statements: the row as a Core row
+    of `model`'s table, locked (`FOR UPDATE` on PostgreSQL), with the same checks in the
+    same order (404 out of scope, 403 for `op`, then `check`, then 412 on If-Match)."""
+    stmt = columns_of(model).where(col(model.id) == id_).with_for_update()  # type: ignore[attr-defined]
+    row = (await core(uow.session, stmt)).first()
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    uow.principal.require(op)
+    if check is not None:
+        check(row)
+    check_if_match(if_match, row.version)
+    return row
+
+
 def team_filter(principal: Principal, column: Any) -> ColumnElement[bool] | None:
     """A WHERE clause limiting rows to the caller's teams, or None for cross-team roles."""
     if principal.works_across_teams:
