@@ -17,13 +17,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import read_audit
 from app.auth import Principal
+from app.models import RecordExternalId
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
 from app.services import external_ids
@@ -150,6 +151,29 @@ async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -
         raise NotFound(f"No {what_of(model)} {id_}.")
     read_audit.rows_read(uow.session.sync_session, model, [row])
     return row
+
+
+async def read_visible_with_ids(
+    uow: UnitOfWork, model: type[SQLModel], kind: str, id_: uuid.UUID
+) -> tuple[Any, dict[str, str]]:
+    """`read_visible` of a model with external ids, and those ids, in one statement: the
+    Core row outer-joined to its external ids (a row per id, or one with none)."""
+    id_column = col(model.id)  # type: ignore[attr-defined]
+    links = RecordExternalId
+    stmt = (
+        sa_select(*model.__table__.columns, col(links.system), col(links.external_id))  # type: ignore[attr-defined]
+        .outerjoin(links, and_(col(links.kind) == kind, col(links.record_id) == id_column))
+        .where(id_column == id_)
+    )
+    rows = (await core(uow.session, stmt)).all()
+    row = rows[0] if rows else None
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    read_audit.rows_read(uow.session.sync_session, model, [row])
+    ids = {r.system: r.external_id for r in rows if r.system is not None}
+    external_ids.remember(uow, kind, id_, ids)
+    return row, ids
 
 
 async def load_child(

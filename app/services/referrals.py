@@ -39,7 +39,12 @@ from app.schemas.referrals import (
     WithdrawBody,
 )
 from app.services import external_ids
-from app.services.common import load_for_change, load_visible, read_visible, scoped_page
+from app.services.common import (
+    load_for_change,
+    load_visible,
+    read_visible_with_ids,
+    scoped_page,
+)
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "referral"
@@ -160,8 +165,9 @@ async def _create(
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
     async with ctx.read() as uow:
-        row = await read_visible(uow, Referral, referral_id)
-        (out,) = await external_ids.attach(uow, SUBJECT, [to_read(row)])
+        row, ids = await read_visible_with_ids(uow, Referral, SUBJECT, referral_id)
+        out = to_read(row)
+        out.external_ids = ids
         return out
 
 
