@@ -44,9 +44,11 @@ def _count(request: Request, principal: Principal) -> None:
         )
 
 
-async def get_context(
-    request: Request, principal: Annotated[Principal, Depends(current_principal)]
-) -> Context:
+async def get_context(request: Request) -> Context:
+    """The request's context, the caller resolved in the same call: one dependency for
+    FastAPI to solve on every route, not two (the principal's own dependency is kept for
+    a route that needs only the caller)."""
+    principal = await current_principal(request)
     state = request.app.state
     return Context(
         principal=principal,

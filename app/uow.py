@@ -125,24 +125,37 @@ def snapshot(obj: SQLModel | BaseModel | None) -> dict[str, Any] | None:
     return obj.model_dump(mode="json")
 
 
-async def write_events(session: AsyncSession, events: Sequence[Event]) -> None:
-    """Give events their feed positions and add them. The counter row stays locked until
-    commit, so seq order is commit order. Also used by the worker, which has no request."""
+COUNTER_TABLE: Any = EventCounter.__table__  # type: ignore[attr-defined]
+# The counter's UPDATE, one statement of fixed text: Core on the session's connection
+# (pending ORM changes are flushed first, so the events land after them).
+_TAKE_SEQS = (
+    update(COUNTER_TABLE)
+    .where(COUNTER_TABLE.c.id == 1)
+    .values(value=COUNTER_TABLE.c.value + bindparam("count"))
+    .returning(COUNTER_TABLE.c.value)
+)
+
+
+async def write_events(session: AsyncSession, events: Sequence[Event | dict[str, Any]]) -> None:
+    """Give events (Event objects, or dicts of the events table's columns: what
+    `UnitOfWork.emit` makes) their feed positions and add them. The counter row stays
+    locked until commit, so seq order is commit order. Also used by the worker, which has
+    no request."""
     if not events:
         return
     count = len(events)
-    result = await session.execute(
-        update(EventCounter)
-        .where(col(EventCounter.id) == 1)
-        .values(value=EventCounter.value + count)
-        .returning(col(EventCounter.value))
-    )
+    await session.flush()
+    result = await core(session, _TAKE_SEQS, {"count": count})
     last = int(result.scalar_one())
+    rows = []
     for offset, event in enumerate(events):
-        event.seq = last - count + 1 + offset
-    await insert_rows(
-        session, EVENT_TABLE, [{k: getattr(e, k) for k in EVENT_COLUMNS} for e in events]
-    )
+        seq = last - count + 1 + offset
+        if isinstance(event, dict):
+            rows.append({**event, "seq": seq})
+        else:
+            event.seq = seq
+            rows.append({k: getattr(event, k) for k in EVENT_COLUMNS})
+    await insert_rows(session, EVENT_TABLE, rows)
 
 
 class UnitOfWork:
@@ -164,7 +177,7 @@ class UnitOfWork:
         self.request_id = request_id
         self.policy = policy
         self.calendar = calendar
-        self._events: list[Event] = []
+        self._events: list[dict[str, Any]] = []
         self._audits: list[dict[str, Any]] = []
         self._changed = False
         self._audited: set[tuple[str, uuid.UUID]] = set()
@@ -237,6 +250,11 @@ class UnitOfWork:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+    def mark_changed(self) -> None:
+        """Note a change written with Core statements (no ORM object): the unit of work
+        writes no read audit and refuses to be read-only, as for an ORM change."""
+        self._changed = True
 
     def touch(self, obj: Any) -> None:
         """Mark a versioned row changed: a new version (and so a new ETag), and add it to
@@ -325,18 +343,20 @@ class UnitOfWork:
         if derived:
             data = {**event_catalogue.derived(type_, derived), **(data or {})}
         thin_data = checked(type_, data)
+        # A dict of the events table's columns (no ORM instance: it is written with Core
+        # at commit, `write_events`, and never read back in the transaction).
         self._events.append(
-            Event(
-                seq=0,
-                id=uuid7(),
-                type=type_,
-                occurred_at=self.now,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                actor_sub=self.principal.sub,
-                team=team,
-                data=event_catalogue.conformed(type_, subject_type, subject_id, thin_data),
-            )
+            {
+                "seq": 0,
+                "id": uuid7(),
+                "type": type_,
+                "occurred_at": self.now,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "actor_sub": self.principal.sub,
+                "team": team,
+                "data": event_catalogue.conformed(type_, subject_type, subject_id, thin_data),
+            }
         )
 
     def record(

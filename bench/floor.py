@@ -357,7 +357,7 @@ async def list_work(request: Request) -> Response:
         sql = (
             "SELECT w.id, w.kind, w.rule, w.title, w.subject_type, w.subject_id,"
             " w.assignee_user, w.assignee_team, w.due_at, w.created_at, w.closed_at,"
-            " w.version, coalesce(pa.booking_id, cn.person_id) AS parent_id"
+            " w.updated_at, w.version, coalesce(pa.booking_id, cn.person_id) AS parent_id"
             " FROM work_items w"
             " LEFT OUTER JOIN panel_actions pa"
             " ON w.subject_type = 'panel_action' AND pa.id = w.subject_id"
@@ -399,6 +399,7 @@ async def list_work(request: Request) -> Response:
                 "state": work_state(r["due_at"], now),
                 "created_at": r["created_at"],
                 "closed_at": r["closed_at"],
+                "updated_at": r["updated_at"],
                 "version": r["version"],
             }
             for r in rows
@@ -552,9 +553,9 @@ async def add_contact(request: Request) -> Response:
             if status == "checkpoint_due":
                 await conn.execute(
                     "INSERT INTO work_items (id, kind, rule, title, subject_type, subject_id,"
-                    " assignee_user, scope_team, due_at, created_at)"
+                    " assignee_user, scope_team, due_at, created_at, updated_at)"
                     " VALUES ($1, 'casework_checkpoint', 'R9', 'Casework checkpoint',"
-                    " 'casework_episode', $2, $3, $4, $5, $5)",
+                    " 'casework_episode', $2, $3, $4, $5, $5, $5)",
                     uuid7(),
                     ep["id"],
                     ep["support_worker"],

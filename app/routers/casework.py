@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from app.deps import ChangedPaging, Ctx, IfMatch, Paging
 from app.pagination import Page
 from app.problems import problem_responses
-from app.routers.http import IMMUTABLE_ETAG, created, page, with_etag
+from app.routers.http import IMMUTABLE_ETAG, as_json, created, page, with_etag
 from app.schemas.casework import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
 from app.schemas.enums import EpisodeStatus
 from app.services import casework as service
@@ -50,6 +50,7 @@ async def list_casework_contacts(
 @router.post(
     "/{episode_id}/contacts",
     status_code=201,
+    response_model=ContactRead,
     responses=problem_responses(403, 404, 409, 412, 413, 415),
 )
 async def add_casework_contact(
@@ -59,7 +60,7 @@ async def add_casework_contact(
     ctx: Ctx,
     body: ContactCreate,
     if_match: IfMatch = None,
-) -> ContactRead:
+) -> Response:
     """Record a contact with the foster carers or the family (R9): the allocated support
     worker or a practice supervisor. The 10th contact makes the episode `checkpoint_due`
     (a work item for the support worker); a further one is 409 `casework_checkpoint_due`
@@ -68,7 +69,7 @@ async def add_casework_contact(
     on the child's record (R10)."""
     contact = await service.add_contact(ctx, episode_id, body, if_match)
     created(response, request, f"/v1/casework-episodes/{episode_id}/contacts/{contact.id}")
-    return contact
+    return as_json(ContactRead, contact, response, status_code=201)
 
 
 @router.get("/{episode_id}/contacts/{contact_id}", responses=problem_responses(404))

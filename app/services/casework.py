@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import col, select
 
+from app.auth import Principal
 from app.context import Context
 from app.domain.calendar import local_date
 from app.domain.casework import add_contact as decide_contact
@@ -26,8 +29,14 @@ from app.pagination import PageParams
 from app.problems import Forbidden, NotFound
 from app.schemas.casework import CheckpointBody, ContactCreate, ContactRead, EpisodeRead
 from app.services import supervision as supervisions
-from app.services.common import fetch_page, load_for_change, load_visible, scoped_page
-from app.uow import UnitOfWork, snapshot
+from app.services.common import (
+    fetch_page,
+    load_for_change,
+    load_visible,
+    lock_row_for_change,
+    scoped_page,
+)
+from app.uow import UnitOfWork, core, snapshot
 
 SUBJECT = "casework_episode"
 CHECKPOINT_KIND = "casework_checkpoint"
@@ -53,15 +62,13 @@ async def _open_casework(
     """Open a change to an episode. R9: only the allocated support worker, or a practice
     supervisor, works the casework."""
 
-    def worker_or_supervisor(episode: CaseworkEpisode) -> None:
-        p = uow.principal
-        if "practice_supervisor" not in p.roles and p.sub != episode.support_worker:
-            raise Forbidden(
-                "Only the allocated support worker or a practice supervisor may do this casework."
-            )
-
     return await load_for_change(
-        uow, CaseworkEpisode, episode_id, op, if_match, check=worker_or_supervisor
+        uow,
+        CaseworkEpisode,
+        episode_id,
+        op,
+        if_match,
+        check=lambda episode: _worker_or_supervisor(uow.principal, episode),
     )
 
 
@@ -142,57 +149,86 @@ async def get_contact(ctx: Context, episode_id: uuid.UUID, contact_id: uuid.UUID
         return contact_read(contact)
 
 
+EPISODES: Any = CaseworkEpisode.__table__  # type: ignore[attr-defined]
+CONTACTS: Any = CaseworkContact.__table__  # type: ignore[attr-defined]
+_INSERT_CONTACT = insert(CONTACTS)
+
+
+def _worker_or_supervisor(principal: Principal, episode: Any) -> None:
+    if "practice_supervisor" not in principal.roles and principal.sub != episode.support_worker:
+        raise Forbidden(
+            "Only the allocated support worker or a practice supervisor may do this casework."
+        )
+
+
 async def add_contact(
     ctx: Context, episode_id: uuid.UUID, body: ContactCreate, if_match: str | None
 ) -> ContactRead:
     """R9: add a contact under the episode's row lock; the 10th makes the checkpoint due
-    (a work item for the support worker); an 11th is refused (casework_checkpoint_due)."""
+    (a work item for the support worker); an 11th is refused (casework_checkpoint_due).
+    The hot write, in Core statements (docs/performance.md): the episode read as a row
+    `FOR UPDATE`, its new count, status and version in one UPDATE, the contact one INSERT;
+    audit and event rows with them at commit, as for every unit of work."""
     limit = ctx.policy.casework_contacts_per_episode
     async with ctx.uow() as uow:
-        episode = await _open_casework(uow, episode_id, "casework.contact", if_match)
+        episode = await lock_row_for_change(
+            uow,
+            CaseworkEpisode,
+            episode_id,
+            "casework.contact",
+            if_match,
+            check=lambda row: _worker_or_supervisor(uow.principal, row),
+        )
         decision = decide_contact(
             episode.status, episode.contact_count, limit, body.contact_on, local_date(uow.now)
         )
-        contact = CaseworkContact(
-            id=uuid7(),
-            episode_id=episode.id,
-            support_request_id=episode.support_request_id,
-            team=episode.team,
-            number=decision.number,
-            contact_on=body.contact_on,
-            method=body.method,
-            with_whom=body.with_whom,
-            summary=body.summary,
-            recorded_by=ctx.principal.sub,
-            recorded_at=uow.now,
+        contact = {
+            "id": uuid7(),
+            "episode_id": episode.id,
+            "support_request_id": episode.support_request_id,
+            "team": episode.team,
+            "number": decision.number,
+            "contact_on": body.contact_on,
+            "method": body.method,
+            "with_whom": body.with_whom,
+            "summary": body.summary,
+            "recorded_by": ctx.principal.sub,
+            "recorded_at": uow.now,
+        }
+        changes: dict[str, Any] = {
+            "contact_count": decision.contact_count,
+            "status": decision.status,
+            "updated_at": uow.now,
+            "version": (episode.version or 0) + 1,  # as `uow.touch`: a new ETag
+        }
+        if decision.checkpoint_reached:
+            changes["checkpoint_due_at"] = uow.now
+        await core(
+            uow.session, update(EPISODES).where(EPISODES.c.id == episode.id).values(**changes)
         )
-        uow.add(contact)
-        episode.contact_count = decision.contact_count
-        episode.status = decision.status
-        uow.touch(episode)
-        await uow.flush()
-        read = contact_read(contact)
+        await core(uow.session, _INSERT_CONTACT, contact)
+        uow.mark_changed()
+        read = ContactRead.model_validate(contact)
         uow.record(
             "recorded",
             "casework_contact",
-            contact.id,
+            contact["id"],
             after=read.model_dump(mode="json"),
             data={
                 "episode_id": str(episode.id),
                 "support_request_id": str(episode.support_request_id),
-                "number": contact.number,
+                "number": decision.number,
                 "contact_on": body.contact_on.isoformat(),
                 "method": body.method,
             },
             team=episode.team,
         )
         if decision.checkpoint_reached:
-            episode.checkpoint_due_at = uow.now
             uow.open_work(
                 kind=CHECKPOINT_KIND,
                 rule="R9",
                 title=f"Casework checkpoint: is placement support still required? "
-                f"(episode {episode.sequence}, {episode.contact_count} contacts)",
+                f"(episode {episode.sequence}, {decision.contact_count} contacts)",
                 subject_type=SUBJECT,
                 subject_id=episode.id,
                 due_at=uow.now,
@@ -204,11 +240,11 @@ async def add_contact(
                 SUBJECT,
                 episode.id,
                 before={"status": "open"},
-                after={"status": episode.status, "contact_count": episode.contact_count},
+                after={"status": decision.status, "contact_count": decision.contact_count},
                 data={
                     "support_request_id": str(episode.support_request_id),
                     "sequence": episode.sequence,
-                    "contact_count": episode.contact_count,
+                    "contact_count": decision.contact_count,
                     "support_worker": episode.support_worker,
                 },
                 team=episode.team,

@@ -17,13 +17,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import read_audit
 from app.auth import Principal
+from app.models import RecordExternalId
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
 from app.services import external_ids
@@ -152,6 +153,29 @@ async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -
     return row
 
 
+async def read_visible_with_ids(
+    uow: UnitOfWork, model: type[SQLModel], kind: str, id_: uuid.UUID
+) -> tuple[Any, dict[str, str]]:
+    """`read_visible` of a model with external ids, and those ids, in one statement: the
+    Core row outer-joined to its external ids (a row per id, or one with none)."""
+    id_column = col(model.id)  # type: ignore[attr-defined]
+    links = RecordExternalId
+    stmt = (
+        sa_select(*model.__table__.columns, col(links.system), col(links.external_id))  # type: ignore[attr-defined]
+        .outerjoin(links, and_(col(links.kind) == kind, col(links.record_id) == id_column))
+        .where(id_column == id_)
+    )
+    rows = (await core(uow.session, stmt)).all()
+    row = rows[0] if rows else None
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    read_audit.rows_read(uow.session.sync_session, model, [row])
+    ids = {r.system: r.external_id for r in rows if r.system is not None}
+    external_ids.remember(uow, kind, id_, ids)
+    return row, ids
+
+
 async def load_child(
     uow: UnitOfWork,
     model: type[M],
@@ -189,6 +213,30 @@ async def load_for_change(
     if check is not None:
         check(row)
     check_if_match(if_match, row.version)  # type: ignore[attr-defined]
+    return row
+
+
+async def lock_row_for_change(
+    uow: UnitOfWork,
+    model: type[SQLModel],
+    id_: uuid.UUID,
+    op: str,
+    if_match: str | None,
+    *,
+    check: Callable[[Any], None] | None = None,
+) -> Any:
+    """`load_for_change` for a change written with Core statements: the row as a Core row
+    of `model`'s table, locked (`FOR UPDATE` on PostgreSQL), with the same checks in the
+    same order (404 out of scope, 403 for `op`, then `check`, then 412 on If-Match)."""
+    stmt = columns_of(model).where(col(model.id) == id_).with_for_update()  # type: ignore[attr-defined]
+    row = (await core(uow.session, stmt)).first()
+    column = scope_column(model)
+    if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
+        raise NotFound(f"No {what_of(model)} {id_}.")
+    uow.principal.require(op)
+    if check is not None:
+        check(row)
+    check_if_match(if_match, row.version)
     return row
 
 

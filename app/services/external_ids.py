@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
@@ -24,7 +25,7 @@ from app.context import Context
 from app.ids import uuid7
 from app.models import RecordExternalId
 from app.problems import Conflict, Forbidden, ValidationFailed
-from app.uow import UnitOfWork
+from app.uow import UnitOfWork, core
 
 PERMISSION = "records.external_ids"
 T = TypeVar("T")
@@ -65,13 +66,17 @@ async def ids_of(
         return out
     for rid in missing:
         out[rid] = {}
-    rows = await uow.session.exec(
-        select(RecordExternalId)
-        .where(col(RecordExternalId.kind) == kind)
-        .where(col(RecordExternalId.record_id).in_(missing))
+    # Core rows of three columns on the session's connection (no ORM instances; these
+    # rows are not audited reads, app/read_audit.py); one id by `=`, a page by IN.
+    record_id = col(RecordExternalId.record_id)
+    stmt = sa_select(record_id, col(RecordExternalId.system), col(RecordExternalId.external_id))
+    stmt = stmt.where(col(RecordExternalId.kind) == kind).where(
+        record_id == missing[0] if len(missing) == 1 else record_id.in_(missing)
     )
-    for row in rows.all():
-        out[row.record_id][row.system] = row.external_id
+    if uow.session.new or uow.session.dirty or uow.session.deleted:
+        await uow.session.flush()  # as the ORM's autoflush would: pending links first
+    for rid, system, value in (await core(uow.session, stmt)).all():
+        out[rid][system] = value
     for rid in missing:
         remember(uow, kind, rid, out[rid])
     return out

@@ -39,7 +39,12 @@ from app.schemas.referrals import (
     WithdrawBody,
 )
 from app.services import external_ids
-from app.services.common import load_for_change, load_visible, read_visible, scoped_page
+from app.services.common import (
+    load_for_change,
+    load_visible,
+    read_visible_with_ids,
+    scoped_page,
+)
 from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "referral"
@@ -160,14 +165,15 @@ async def _create(
 
 async def get(ctx: Context, referral_id: uuid.UUID) -> ReferralRead:
     async with ctx.read() as uow:
-        row = await read_visible(uow, Referral, referral_id)
-        (out,) = await external_ids.attach(uow, SUBJECT, [to_read(row)])
+        row, ids = await read_visible_with_ids(uow, Referral, SUBJECT, referral_id)
+        out = to_read(row)
+        out.external_ids = ids
         return out
 
 
 async def list_referrals(
     ctx: Context, flt: ReferralsFilter, page: PageParams
-) -> tuple[list[ReferralRead], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     async with ctx.read() as uow:
         rows, next_cursor = await scoped_page(
             uow,
@@ -180,8 +186,13 @@ async def list_referrals(
             urgency=flt.urgency,
             service=flt.service,
         )
-        reads = [to_read(r) for r in rows]
-        return list(await external_ids.attach(uow, SUBJECT, reads)), next_cursor
+        # Dicts of the rows with their external ids, validated once with the page by the
+        # router (`page_json`): no model per row here.
+        items = [dict(r._mapping) for r in rows]
+        known = await external_ids.ids_of(uow, SUBJECT, [item["id"] for item in items])
+        for item in items:
+            item["external_ids"] = known[item["id"]]
+        return items, next_cursor
 
 
 async def update(
