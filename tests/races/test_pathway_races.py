@@ -190,12 +190,11 @@ async def test_r5_index_refuses_a_second_accepted_match(
 
     monkeypatch.setattr(matching_service, "_other_accepted", nobody_else)
     # As if the referral's lock had been lost: put it back to matching behind the API.
-    async with api.app.state.sessionmaker() as session:
-        await session.execute(
+    async with api.app.state.engine.begin() as conn:
+        await conn.execute(
             text("UPDATE referrals SET status = 'matching' WHERE id = :id"),
             {"id": uuid.UUID(referral["id"]).hex if _is_sqlite(api) else referral["id"]},
         )
-        await session.commit()
     response = await me.post(f"/v1/matches/{matches[1]['id']}/accept")
     monkeypatch.undo()
     assert_problem(response, 409, "match_already_accepted", "R5")
