@@ -39,7 +39,7 @@ class Context:
     storage: Storage
     clock: Callable[[], datetime] = system_clock
 
-    def uow(self) -> UnitOfWork:
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A unit of work for this request, at the clock's time now."""
         return UnitOfWork(
             self.sessionmaker,
@@ -48,17 +48,10 @@ class Context:
             self.request_id,
             policy=self.policy,
             calendar=self.calendar,
+            read_only=read_only,
         )
 
     def read(self) -> UnitOfWork:
         """A unit of work for a read that changes nothing: on PostgreSQL no transaction
         around it (each statement, the read audit's INSERT included, commits on its own)."""
-        return UnitOfWork(
-            self.sessionmaker,
-            self.principal,
-            self.clock(),
-            self.request_id,
-            policy=self.policy,
-            calendar=self.calendar,
-            read_only=True,
-        )
+        return self.uow(read_only=True)

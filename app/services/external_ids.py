@@ -164,6 +164,23 @@ async def claim(
     return sorted(linked)
 
 
+async def apply(
+    uow: UnitOfWork,
+    kind: str,
+    row: Any,
+    changes: dict[str, Any],
+    external: Mapping[str, str],
+) -> dict[str, Any]:
+    """Set each changed field on `row`, then link the external ids sent (`claim`);
+    `changes` gains `external_ids` when one was newly linked, so it names every change
+    the `updated` event and audit entry report."""
+    for name, value in changes.items():
+        setattr(row, name, value)
+    if await claim(uow, kind, row.id, external):
+        changes["external_ids"] = external
+    return changes
+
+
 def parse_filter(spec: str) -> tuple[str, str]:
     """`?external_id=system:value` (people's and every other kind's lists) as
     (system, value); anything else is 422."""

@@ -116,11 +116,8 @@ async def update_provider(
         changes = body.changes()
         sent = changes.pop("external_ids", None) or {}
         before = snapshot(provider)
-        for name, value in changes.items():
-            setattr(provider, name, value)
+        await external_ids.apply(uow, KIND, provider, changes, sent)
         provider.search_name = provider.name.lower()
-        if await external_ids.claim(uow, KIND, provider.id, sent):
-            changes["external_ids"] = sent
         uow.touch(provider)
         await uow.flush()
         uow.record(
@@ -154,10 +151,7 @@ async def _upsert_once(
         provider = await load_visible(uow, Provider, found, for_update=True)
         changed = external_ids.differing(provider, body.model_dump(exclude={"external_ids"}))
         before = snapshot(provider)
-        for name, value in changed.items():
-            setattr(provider, name, value)
-        if await external_ids.claim(uow, KIND, provider.id, body.external_ids):
-            changed["external_ids"] = body.external_ids
+        await external_ids.apply(uow, KIND, provider, changed, body.external_ids)
         if changed:
             provider.search_name = provider.name.lower()
             uow.touch(provider)

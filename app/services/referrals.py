@@ -208,10 +208,7 @@ async def update(
         changes = body.changes()
         sent = changes.pop("external_ids", None) or {}
         before = snapshot(referral)
-        for name, value in changes.items():
-            setattr(referral, name, value)
-        if await external_ids.claim(uow, SUBJECT, referral.id, sent):
-            changes["external_ids"] = sent
+        await external_ids.apply(uow, SUBJECT, referral, changes, sent)
         uow.touch(referral)
         await uow.flush()
         uow.record(
@@ -257,10 +254,7 @@ async def _upsert_once(
             person = await load_visible(uow, Person, referral.person_id)
             _check_rules(ctx, uow, person, body)
         before = snapshot(referral)
-        for name, value in changed.items():
-            setattr(referral, name, value)
-        if await external_ids.claim(uow, SUBJECT, referral.id, body.external_ids):
-            changed["external_ids"] = body.external_ids
+        await external_ids.apply(uow, SUBJECT, referral, changed, body.external_ids)
         if changed:
             uow.touch(referral)
             await uow.flush()
