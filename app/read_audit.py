@@ -136,6 +136,14 @@ class ReadLog:
         if found is not None:
             self.loads[found] = self.loads.get(found, 0) + 1
 
+    def listed_page(self, rows: Iterable[Any], model: Any) -> None:
+        """Core rows of `model`'s table given out as a page of a list."""
+        for row in rows:
+            found = _subject_of(row, model)
+            if found is not None:
+                self.loads[found] = self.loads.get(found, 0) + 1
+                self.listed.add(found[0])
+
     def dropped(self, row: Any) -> None:
         found = _subject_of(row)
         if found is not None and found in self.loads:
@@ -167,11 +175,9 @@ def _on_load(session: Session, instance: Any) -> None:
         log.loaded(instance)
 
 
-def start(session: Session) -> ReadLog:
-    """Note the rows this session loads from now on (`UnitOfWork.__aenter__`)."""
-    log = ReadLog()
+def attach(session: Session, log: ReadLog) -> None:
+    """Note the rows this session loads from now on in `log` (a unit of work's)."""
     session.info[INFO_KEY] = log
-    return log
 
 
 def listed(session: Session, rows: Iterable[Any], model: Any = None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
@@ -23,11 +23,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import JSON, bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import event_catalogue, read_audit
+from app import event_catalogue, read_audit, sql
 from app.auth import Principal
 from app.domain.calendar import WorkingCalendar
 from app.domain.policy import Policy
@@ -97,6 +98,25 @@ def _unnest_insert(table: Any, columns: tuple[str, ...]) -> Any:
     ).bindparams(*(bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in columns))
 
 
+# A read audit's rows (R19) on PostgreSQL: one `INSERT ... SELECT FROM unnest(...)` of
+# fixed text, on the driver (`UnitOfWork.run`).
+_READ_AUDIT = sql.Prepared(
+    _unnest_insert(
+        AUDIT_TABLE,
+        (
+            "id",
+            "occurred_at",
+            "actor_sub",
+            "actor_name",
+            "action",
+            "subject_type",
+            "subject_id",
+            "request_id",
+        ),
+    )
+)
+
+
 class Deferred:
     """A request whose units of work leave their commit to whoever set this (the
     Idempotency-Key middleware), so that the response, known only after the service
@@ -158,6 +178,16 @@ async def write_events(session: AsyncSession, events: Sequence[Event | dict[str,
     await insert_rows(session, EVENT_TABLE, rows)
 
 
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's AUTOCOMMIT twin (same pool), kept on the engine: a read-only unit of
+    work's session binds to it, so its statements send no BEGIN/COMMIT."""
+    twin: AsyncEngine | None = engine.sync_engine.__dict__.get("_placements_autocommit")
+    if twin is None:
+        twin = engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine.sync_engine.__dict__["_placements_autocommit"] = twin
+    return twin
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -181,20 +211,45 @@ class UnitOfWork:
         self._audits: list[dict[str, Any]] = []
         self._changed = False
         self._audited: set[tuple[str, uuid.UUID]] = set()
-        self.session: AsyncSession
+        # The person-scoped rows this unit of work read (R19, app/read_audit.py) and the
+        # external ids it knows (app/services/external_ids.py).
+        self.reads = read_audit.ReadLog()
+        self.known_external_ids: dict[tuple[str, uuid.UUID], dict[str, str]] = {}
+        self.engine: AsyncEngine = sessionmaker.kw["bind"]
+        self.dialect: Any = self.engine.dialect
+        self.on_postgresql = self.dialect.name == "postgresql"
+        self._session: AsyncSession | None = None
+        self._raw: Any = None  # a read's own pool connection for driver statements
+        self._adapter: Any = None  # SQLAlchemy's asyncpg adapter of that connection
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session, opened on first use: a read on PostgreSQL that sends only
+        driver statements (`rows`, `run`) never opens one."""
+        session = self._session
+        if session is None:
+            if self.read_only and self.on_postgresql:
+                # A read sends no BEGIN/COMMIT: each statement commits on its own, the
+                # read audit's INSERT (one statement, all its rows) included. SQLite
+                # keeps its transaction (docs/performance.md).
+                session = self._sessionmaker(bind=_autocommit(self.engine))
+            else:
+                session = self._sessionmaker()
+            read_audit.attach(session.sync_session, self.reads)
+            self._session = session
+        return session
+
+    @property
+    def has_pending(self) -> bool:
+        """ORM changes added but not yet flushed."""
+        session = self._session
+        return session is not None and bool(session.new or session.dirty or session.deleted)
 
     async def __aenter__(self) -> UnitOfWork:
         deferred = DEFERRED.get()
         if deferred is not None:
             await deferred.settle(commit=True)
-        self.session = self._sessionmaker()
-        self._reads = read_audit.start(self.session.sync_session)
-        if self.read_only and _dialect(self.session) == "postgresql":
-            # A read sends no BEGIN/COMMIT: each statement commits on its own, the read
-            # audit's INSERT (one statement, all its rows) included. SQLite keeps its
-            # transaction (docs/performance.md).
-            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        else:
+        if not (self.read_only and self.on_postgresql):
             await self.session.begin()
         return self
 
@@ -205,9 +260,11 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         deferred = None if self.read_only else DEFERRED.get()
+        session = self._session
         try:
             if exc_type is None:
-                if self.read_only and (self._changed or self._events or self.session.new):
+                pending = session is not None and bool(session.new)
+                if self.read_only and (self._changed or self._events or pending):
                     raise RuntimeError("a read-only unit of work was given a change")
                 if not self._changed:
                     await self._write_reads()
@@ -217,13 +274,71 @@ class UnitOfWork:
                     await self.session.flush()
                     deferred.pending = self  # committed with the response stored
                     return
-                await self.session.commit()
-            else:
-                await self.session.rollback()
+                if self._session is not None:
+                    await self._session.commit()
+            elif self._session is not None:
+                await self._session.rollback()
         except BaseException:
-            await self.session.close()
+            await self._close()
             raise
-        await self.session.close()
+        await self._close()
+
+    async def _close(self) -> None:
+        raw, self._raw, self._adapter = self._raw, None, None
+        try:
+            if self._session is not None:
+                await self._session.close()
+        finally:
+            if raw is not None:
+                await greenlet_spawn(raw.close)
+
+    # --- driver statements (app/sql.py) --------------------------------------------------
+
+    async def _driver(self) -> Any:
+        """The asyncpg connection under this unit of work: a read's own pool connection
+        (autocommit, no session), or the session's, its transaction begun (pending ORM
+        changes flushed first, so driver statements land after them)."""
+        if self._adapter is None:
+            if self.read_only and self._session is None:
+                self._raw = await self.engine.raw_connection()
+                self._adapter = self._raw.dbapi_connection
+            else:
+                await self.session.flush()
+                connection = await self.session.connection()
+                self._adapter = (await connection.get_raw_connection()).dbapi_connection
+        elif self._session is not None and (self._session.new or self._session.dirty):
+            await self._session.flush()
+        adapter = self._adapter
+        if adapter._transaction is None and not adapter.autocommit and not self.read_only:
+            await adapter._start_transaction()
+        return adapter
+
+    async def rows(self, prepared: sql.Prepared, params: Mapping[str, Any] | None = None) -> Any:
+        """The rows of a compiled-once statement: on PostgreSQL fetched on the asyncpg
+        connection (app/sql.py), elsewhere through SQLAlchemy."""
+        if not self.on_postgresql:
+            return (await core(self.session, prepared.statement, params)).all()
+        compiled = prepared.compiled(self.dialect)
+        records = await self._fetch(compiled, params or {})
+        return sql.rows_of(compiled, records)
+
+    async def run(self, prepared: sql.Prepared, params: Mapping[str, Any] | None = None) -> None:
+        """Run a compiled-once statement that returns no rows (an INSERT, an UPDATE)."""
+        if not self.on_postgresql:
+            await core(self.session, prepared.statement, params)
+            return
+        await self._fetch(prepared.compiled(self.dialect), params or {})
+
+    async def _fetch(self, compiled: sql.Compiled, params: Mapping[str, Any]) -> Any:
+        adapter = await self._driver()
+        args = sql.arguments(compiled, params)
+        dispatch = self.engine.sync_engine.dispatch.before_cursor_execute
+        if dispatch:
+            dispatch(None, None, compiled.sql, tuple(args), None, False)
+        try:
+            return await adapter._connection.fetch(compiled.sql, *args)
+        except Exception as error:
+            raise sql.translated(error, compiled.sql, args, adapter, self.dialect) from error
 
     async def finish(self, commit: bool) -> None:
         """End a unit of work whose commit was deferred (`Deferred`)."""
@@ -300,9 +415,28 @@ class UnitOfWork:
         await self._insert_reads([(subject_type, i, action) for i in ids])
 
     async def _write_reads(self) -> None:
-        await self._insert_reads(self._reads.keys(lambda t, i: (t, i) in self._audited))
+        await self._insert_reads(self.reads.keys(lambda t, i: (t, i) in self._audited))
 
     async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
+        if not keys:
+            return
+        if self.on_postgresql:
+            # One statement of fixed text for any number of rows, on the driver.
+            n = len(keys)
+            await self.run(
+                _READ_AUDIT,
+                {
+                    "id": [uuid7() for _ in range(n)],
+                    "occurred_at": [self.now] * n,
+                    "actor_sub": [self.principal.sub] * n,
+                    "actor_name": [self.principal.name] * n,
+                    "action": [k[2] for k in keys],
+                    "subject_type": [k[0] for k in keys],
+                    "subject_id": [k[1] for k in keys],
+                    "request_id": [self.request_id] * n,
+                },
+            )
+            return
         await insert_rows(
             self.session,
             AUDIT_TABLE,

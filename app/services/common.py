@@ -12,19 +12,20 @@ out the look-ahead row it does not give out.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ARRAY, ColumnElement, String, and_, any_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import read_audit
+from app import read_audit, sql
 from app.auth import Principal
-from app.models import RecordExternalId
+from app.models import ExternalId, Person, RecordExternalId
 from app.pagination import PageParams, encode_cursor
 from app.problems import NotFound, PreconditionFailed, ValidationFailed
 from app.services import external_ids
@@ -144,13 +145,41 @@ async def load_visible(
 async def read_visible(uow: UnitOfWork, model: type[SQLModel], id_: uuid.UUID) -> Any:
     """`load_visible` for a read that only answers with the row: a Core row of `model`'s
     table (its read noted for the audit as an ORM load is), same 404."""
-    stmt = columns_of(model).where(col(model.id) == id_)  # type: ignore[attr-defined]
-    row = (await core(uow.session, stmt)).first()
+    rows = await uow.rows(_by_id(model), {"id": id_})
+    row = rows[0] if rows else None
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")
-    read_audit.rows_read(uow.session.sync_session, model, [row])
+    uow.reads.loaded(row, model)
     return row
+
+
+@functools.cache
+def _by_id(model: type[SQLModel]) -> sql.Prepared:
+    """Every column of one row by `:id`, compiled once."""
+    return sql.Prepared(columns_of(model).where(col(model.id) == bindparam("id")))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _with_ids(model: type[SQLModel], kind: str) -> sql.Prepared:
+    """One row by `:id` outer-joined to its external ids, compiled once. A person's ids
+    are in their own table (`ExternalId`, by `person_id`); every other kind's in
+    `RecordExternalId`."""
+    id_column = col(model.id)  # type: ignore[attr-defined]
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    if model is Person:
+        people = ExternalId
+        return sql.Prepared(
+            sa_select(*columns, col(people.system), col(people.external_id))
+            .outerjoin(people, col(people.person_id) == id_column)
+            .where(id_column == bindparam("id"))
+        )
+    links = RecordExternalId
+    return sql.Prepared(
+        sa_select(*columns, col(links.system), col(links.external_id))
+        .outerjoin(links, and_(col(links.kind) == kind, col(links.record_id) == id_column))
+        .where(id_column == bindparam("id"))
+    )
 
 
 async def read_visible_with_ids(
@@ -158,19 +187,12 @@ async def read_visible_with_ids(
 ) -> tuple[Any, dict[str, str]]:
     """`read_visible` of a model with external ids, and those ids, in one statement: the
     Core row outer-joined to its external ids (a row per id, or one with none)."""
-    id_column = col(model.id)  # type: ignore[attr-defined]
-    links = RecordExternalId
-    stmt = (
-        sa_select(*model.__table__.columns, col(links.system), col(links.external_id))  # type: ignore[attr-defined]
-        .outerjoin(links, and_(col(links.kind) == kind, col(links.record_id) == id_column))
-        .where(id_column == id_)
-    )
-    rows = (await core(uow.session, stmt)).all()
+    rows = await uow.rows(_with_ids(model, kind), {"id": id_})
     row = rows[0] if rows else None
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")
-    read_audit.rows_read(uow.session.sync_session, model, [row])
+    uow.reads.loaded(row, model)
     ids = {r.system: r.external_id for r in rows if r.system is not None}
     external_ids.remember(uow, kind, id_, ids)
     return row, ids
@@ -259,7 +281,10 @@ async def scoped_page(
     """A keyset page of a team-scoped table (it has `id` and `team`): only rows the caller
     may see, filtered by `column == value` for each filter given (None or "" means unset)
     and by each clause in `where` (e.g. `?external_id=`). ORM instances, or with `rows`
-    Core rows (`columns_of`)."""
+    Core rows (`columns_of`): a page of rows with no `where` clause runs a statement
+    compiled once per shape of the filter (`_page_of_rows`)."""
+    if rows and not where:
+        return await _page_of_rows(uow, model, page, equals)
     stmt = columns_of(model) if rows else select(model)
     scope = team_filter(uow.principal, model.team)  # type: ignore[attr-defined]
     if scope is not None:
@@ -271,3 +296,62 @@ async def scoped_page(
             stmt = stmt.where(col(getattr(model, name)) == value)
     key = col(model.id)  # type: ignore[attr-defined]
     return await fetch_page(uow.session, stmt, key, page, rows_of=model if rows else None)
+
+
+@functools.cache
+def _page_statement(
+    model: type[SQLModel], filters: tuple[str, ...], scoped: bool, after: bool, since: bool
+) -> sql.Prepared:
+    """A keyset page of `model`'s rows for one shape of filter: the caller's teams
+    (`:teams`), `column == :f_<name>` for each filter given, `:since` and `:after`,
+    `:limit` rows. The teams as one array on PostgreSQL, an expanding IN elsewhere."""
+
+    def build(postgresql: bool) -> Any:
+        stmt = columns_of(model)
+        if scoped:
+            team = col(model.team)  # type: ignore[attr-defined]
+            stmt = stmt.where(
+                team == any_(bindparam("teams", type_=ARRAY(String())))
+                if postgresql
+                else team.in_(bindparam("teams", expanding=True))
+            )
+        for name in filters:
+            stmt = stmt.where(col(getattr(model, name)) == bindparam(f"f_{name}"))
+        if since:
+            stmt = stmt.where(col(model.updated_at) >= bindparam("since"))  # type: ignore[attr-defined]
+        key = col(model.id)  # type: ignore[attr-defined]
+        if after:
+            stmt = stmt.where(key > bindparam("after"))
+        return stmt.order_by(key).limit(bindparam("limit"))
+
+    return sql.Prepared(build(False), postgresql=build(True))
+
+
+async def _page_of_rows(
+    uow: UnitOfWork, model: type[M], page: PageParams, equals: dict[str, Any]
+) -> tuple[Sequence[Any], str | None]:
+    """`scoped_page` of Core rows, its statement compiled once per shape; the page's
+    rows noted as a list read (R19), the look-ahead row not."""
+    if page.after is not None and not isinstance(page.after, uuid.UUID):
+        raise ValidationFailed(
+            "The cursor is not one this list gave out.",
+            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+        )
+    given = {name: value for name, value in equals.items() if value is not None and value != ""}
+    scoped = not uow.principal.works_across_teams
+    prepared = _page_statement(
+        model, tuple(given), scoped, page.after is not None, page.updated_since is not None
+    )
+    params: dict[str, Any] = {f"f_{name}": value for name, value in given.items()}
+    params["limit"] = page.limit + 1
+    if scoped:
+        params["teams"] = sorted(uow.principal.teams)
+    if page.after is not None:
+        params["after"] = page.after
+    if page.updated_since is not None:
+        params["since"] = page.updated_since
+    found = await uow.rows(prepared, params)
+    shown = found[: page.limit]
+    uow.reads.listed_page(shown, model)
+    more = len(found) > page.limit
+    return shown, encode_cursor(shown[-1].id) if more else None

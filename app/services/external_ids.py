@@ -8,7 +8,7 @@ the PUT would change) and `retry_race` (two first PUTs of one id).
 
 A model that declares `external_kind` is loaded by `app.services.common.load_visible`
 with its ids in the same statement (`load_with_ids`); the ids a unit of work has read or
-linked are kept in its session, so answering with them costs no statement more."""
+linked are kept on it, so answering with them costs no statement more."""
 
 from __future__ import annotations
 
@@ -16,21 +16,21 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import and_
+from sqlalchemy import ARRAY, Uuid, and_, any_, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
+from app import sql
 from app.context import Context
 from app.ids import uuid7
 from app.models import RecordExternalId
 from app.problems import Conflict, Forbidden, ValidationFailed
-from app.uow import UnitOfWork, core
+from app.uow import UnitOfWork
 
 PERMISSION = "records.external_ids"
 T = TypeVar("T")
 M = TypeVar("M", bound=SQLModel)
-_KNOWN = "external_ids"  # session.info key: (kind, record id) -> {system: id}
 
 
 class HasExternalIds(Protocol):
@@ -47,8 +47,7 @@ def require_role(ctx: Context) -> None:
 
 
 def _known(uow: UnitOfWork) -> dict[tuple[str, uuid.UUID], dict[str, str]]:
-    known: dict[tuple[str, uuid.UUID], dict[str, str]] = uow.session.info.setdefault(_KNOWN, {})
-    return known
+    return uow.known_external_ids
 
 
 def remember(uow: UnitOfWork, kind: str, record_id: uuid.UUID, ids: Mapping[str, str]) -> None:
@@ -66,20 +65,29 @@ async def ids_of(
         return out
     for rid in missing:
         out[rid] = {}
-    # Core rows of three columns on the session's connection (no ORM instances; these
-    # rows are not audited reads, app/read_audit.py); one id by `=`, a page by IN.
-    record_id = col(RecordExternalId.record_id)
-    stmt = sa_select(record_id, col(RecordExternalId.system), col(RecordExternalId.external_id))
-    stmt = stmt.where(col(RecordExternalId.kind) == kind).where(
-        record_id == missing[0] if len(missing) == 1 else record_id.in_(missing)
-    )
-    if uow.session.new or uow.session.dirty or uow.session.deleted:
+    if uow.has_pending:
         await uow.session.flush()  # as the ORM's autoflush would: pending links first
-    for rid, system, value in (await core(uow.session, stmt)).all():
+    for rid, system, value in await uow.rows(_IDS_OF, {"kind": kind, "ids": missing}):
         out[rid][system] = value
     for rid in missing:
         remember(uow, kind, rid, out[rid])
     return out
+
+
+# The external ids of some records of one kind, compiled once: rows of three columns (no
+# ORM instances; these rows are not audited reads, app/read_audit.py); the ids as one
+# array on PostgreSQL, an expanding IN elsewhere.
+_RECORD_ID = col(RecordExternalId.record_id)
+_IDS_OF = sql.Prepared(
+    sa_select(_RECORD_ID, col(RecordExternalId.system), col(RecordExternalId.external_id))
+    .where(col(RecordExternalId.kind) == bindparam("kind"))
+    .where(_RECORD_ID.in_(bindparam("ids", expanding=True))),
+    postgresql=sa_select(
+        _RECORD_ID, col(RecordExternalId.system), col(RecordExternalId.external_id)
+    )
+    .where(col(RecordExternalId.kind) == bindparam("kind"))
+    .where(_RECORD_ID == any_(bindparam("ids", type_=ARRAY(Uuid())))),
+)
 
 
 async def load_with_ids(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import uuid
 from collections.abc import Sequence
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
+from app import sql
 from app.context import Context
 from app.domain.errors import InvalidTransition
 from app.domain.work import (
@@ -31,6 +33,7 @@ from app.domain.work import (
     work_state,
 )
 from app.models import CaseNote, PanelAction, WorkItem
+from app.models.base import UTCDateTime
 from app.permissions import PLACEMENTS
 from app.problems import Forbidden, NotFound, ValidationFailed
 from app.schemas.common import Assignee
@@ -43,7 +46,6 @@ from app.schemas.work import (
     WorkSummaryRow,
 )
 from app.services.common import check_if_match
-from app.uow import core
 
 SUBJECT = "work_item"
 
@@ -135,77 +137,108 @@ def decode_work_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 # --- the query ------------------------------------------------------------------------
 
 
-def _visible(ctx: Context):  # type: ignore[no-untyped-def]
-    """Items the caller may see: their own, their teams', or any for cross-team roles;
-    items for the placements team only for placements roles (and admin, integration)."""
-    p = ctx.principal
-    not_placements = or_(
-        col(WorkItem.assignee_team).is_(None),
-        col(WorkItem.assignee_team) != ctx.policy.placements_team,
-    )
-    if p.works_across_teams:
-        return None if sees_placements_work(ctx) else not_placements
-    teams = sorted(p.teams)
-    return and_(
-        or_(
-            col(WorkItem.assignee_user) == p.sub,
-            col(WorkItem.assignee_team).in_(teams),
-            col(WorkItem.scope_team).in_(teams),
-        ),
-        not_placements,
-    )
+# The queue's WHERE clauses are built once per shape of filter (which clauses apply), with
+# named parameters for the values: `_where` names the shape and gives the values,
+# `_clauses` builds that shape once per dialect (the caller's teams as one array on
+# PostgreSQL, an expanding IN elsewhere), and the page's statement is compiled once
+# (`_page_statement`, app/sql.py).
+
+_EQUALS = ("rule", "kind", "subject_type", "subject_id")
 
 
-def _state_cases(now: datetime) -> dict[str, ColumnElement[bool]]:
-    start, end = london_day_bounds(now)
+def _teams(column: Any, postgresql: bool) -> Any:
+    if postgresql:
+        return column == any_(bindparam("teams", type_=ARRAY(String())))
+    return column.in_(bindparam("teams", expanding=True))
+
+
+@functools.cache
+def _clauses(shape: tuple[str, ...], postgresql: bool) -> tuple[Any, ...]:
+    user, team, scope = (
+        col(WorkItem.assignee_user),
+        col(WorkItem.assignee_team),
+        col(WorkItem.scope_team),
+    )
     due_at = col(WorkItem.due_at)
-    return {
-        "overdue": due_at < start,
-        "due": and_(due_at >= start, due_at < end),
-        "upcoming": due_at >= end,
+    not_placements = or_(team.is_(None), team != bindparam("placements_team"))
+    cases = {
+        "overdue": due_at < bindparam("day_start"),
+        "due": and_(due_at >= bindparam("day_start"), due_at < bindparam("day_end")),
+        "upcoming": due_at >= bindparam("day_end"),
     }
-
-
-def _where(ctx: Context, flt: WorkFilter, now: datetime) -> list[Any]:
-    """The WHERE clauses of a filter: open items the caller may see, narrowed; with
-    `updated_since`, the items opened, changed or closed at or after it (a closed item's
-    last change is its closing), so a mirror learns of closings too."""
-    clauses: list[Any] = [
-        col(WorkItem.closed_at).is_(None)
-        if flt.updated_since is None
-        else col(WorkItem.updated_at) >= flt.updated_since
-    ]
-    visible = _visible(ctx)
-    if visible is not None:
-        clauses.append(visible)
-    if flt.assignee:
-        user = ctx.principal.sub if flt.assignee == "me" else flt.assignee
-        clauses.append(col(WorkItem.assignee_user) == user)
-    if flt.team:
-        clauses.append(col(WorkItem.assignee_team) == flt.team)
-    if flt.case_team:
-        clauses.append(
-            or_(
-                col(WorkItem.assignee_team) == flt.case_team,
-                col(WorkItem.scope_team) == flt.case_team,
+    out: list[Any] = []
+    for name in shape:
+        if name == "open":
+            out.append(col(WorkItem.closed_at).is_(None))
+        elif name == "since":
+            out.append(col(WorkItem.updated_at) >= bindparam("since"))
+        elif name == "not_placements":
+            out.append(not_placements)
+        elif name == "mine_or_teams":
+            teams = or_(
+                user == bindparam("sub"), _teams(team, postgresql), _teams(scope, postgresql)
             )
-        )
-    if flt.rule:
-        clauses.append(col(WorkItem.rule) == flt.rule)
-    if flt.kind:
-        clauses.append(col(WorkItem.kind) == flt.kind)
-    if flt.subject_type:
-        clauses.append(col(WorkItem.subject_type) == flt.subject_type)
-    if flt.subject_id:
-        clauses.append(col(WorkItem.subject_id) == flt.subject_id)
-    if flt.due_before is not None:
-        clauses.append(col(WorkItem.due_at) < flt.due_before)
-    if flt.due_after is not None:
-        clauses.append(col(WorkItem.due_at) > flt.due_after)
+            out.append(and_(teams, not_placements))
+        elif name == "assignee":
+            out.append(user == bindparam("assignee"))
+        elif name == "team":
+            out.append(team == bindparam("team"))
+        elif name == "case_team":
+            out.append(or_(team == bindparam("case_team"), scope == bindparam("case_team")))
+        elif name in _EQUALS:
+            out.append(col(getattr(WorkItem, name)) == bindparam(name))
+        elif name == "due_before":
+            out.append(due_at < bindparam("due_before"))
+        elif name == "due_after":
+            out.append(due_at > bindparam("due_after"))
+        elif name.startswith("states:"):
+            out.append(or_(*(cases[s] for s in name[len("states:") :].split(","))))
+        elif name == "after":
+            after_due = bindparam("after_due", type_=UTCDateTime())
+            out.append(
+                or_(
+                    due_at > after_due,
+                    and_(due_at == after_due, col(WorkItem.id) > bindparam("after_id")),
+                )
+            )
+        else:  # pragma: no cover - a shape only `_where` makes
+            raise ValueError(name)
+    return tuple(out)
+
+
+def _where(ctx: Context, flt: WorkFilter, now: datetime) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The shape and values of a filter's WHERE clauses (`_clauses` builds them): open
+    items the caller may see, narrowed; with `updated_since`, the items opened, changed or
+    closed at or after it (a closed item's last change is its closing), so a mirror
+    learns of closings too. Items the caller may see: their own, their teams', or any for
+    cross-team roles; items for the placements team only for placements roles (and
+    admin, integration)."""
+    shape: list[str] = []
+    params: dict[str, Any] = {"placements_team": ctx.policy.placements_team}
+    if flt.updated_since is None:
+        shape.append("open")
+    else:
+        shape.append("since")
+        params["since"] = flt.updated_since
+    p = ctx.principal
+    if not p.works_across_teams:
+        shape.append("mine_or_teams")
+        params["sub"] = p.sub
+        params["teams"] = sorted(p.teams)
+    elif not sees_placements_work(ctx):
+        shape.append("not_placements")
+    if flt.assignee:
+        shape.append("assignee")
+        params["assignee"] = p.sub if flt.assignee == "me" else flt.assignee
+    for name in ("team", "case_team", *_EQUALS, "due_before", "due_after"):
+        value = getattr(flt, name)
+        if value is not None and value != "":
+            shape.append(name)
+            params[name] = value
     if flt.states:
-        cases = _state_cases(now)
-        clauses.append(or_(*(cases[s] for s in flt.states)))
-    return clauses
+        shape.append("states:" + ",".join(flt.states))
+    params["day_start"], params["day_end"] = london_day_bounds(now)
+    return tuple(shape), params
 
 
 WORK_COLUMNS = tuple(WorkItem.__table__.columns)  # type: ignore[attr-defined]
@@ -244,26 +277,35 @@ async def list_work(
     now = ctx.clock()
     after = decode_work_cursor(page.cursor) if page.cursor else None
     async with ctx.read() as uow:
-        clauses = _where(ctx, flt, now)
-        stmt = _with_parents(rows=True).where(*clauses)
+        shape, params = _where(ctx, flt, now)
+        page_params = {**params, "limit": page.limit + 1}
         if after is not None:
-            due_at, id_ = after
-            stmt = stmt.where(
-                or_(
-                    col(WorkItem.due_at) > due_at,
-                    and_(col(WorkItem.due_at) == due_at, col(WorkItem.id) > id_),
-                )
-            )
-        stmt = stmt.order_by(col(WorkItem.due_at), col(WorkItem.id)).limit(page.limit + 1)
-        rows = (await core(uow.session, stmt)).all()
+            page_params["after_due"], page_params["after_id"] = after
+        prepared = _page_statement((*shape, "after") if after is not None else shape)
+        rows = await uow.rows(prepared, page_params)
         next_cursor = None
         if len(rows) > page.limit:
             rows = rows[: page.limit]
             last = rows[-1]
             next_cursor = encode_work_cursor(last.due_at, last.id)
         items = _items(rows, now)
-        counts = await _counts(uow, clauses, now) if count else None
+        counts = await _counts(uow, shape, params) if count else None
         return items, next_cursor, counts
+
+
+@functools.cache
+def _page_statement(shape: tuple[str, ...]) -> sql.Prepared:
+    """One page of the queue for a shape of filter, in (due_at, id) order, `:limit` rows."""
+
+    def build(postgresql: bool) -> Any:
+        return (
+            _with_parents(rows=True)
+            .where(*_clauses(shape, postgresql))
+            .order_by(col(WorkItem.due_at), col(WorkItem.id))
+            .limit(bindparam("limit"))
+        )
+
+    return sql.Prepared(build(False), postgresql=build(True))
 
 
 def _items(rows: Sequence[Any], now: datetime) -> list[dict[str, Any]]:
@@ -303,16 +345,18 @@ def _items(rows: Sequence[Any], now: datetime) -> list[dict[str, Any]]:
     return out
 
 
-def _state_sums(now: datetime) -> list[Any]:
-    cases = _state_cases(now)
+def _state_sums() -> list[Any]:
+    """The open items of each state, cut at `:day_start` and `:day_end` (London)."""
+    cases = _clauses(("states:upcoming", "states:due", "states:overdue"), False)
     return [
-        func.coalesce(func.sum(case((cases[s], 1), else_=0)), 0).label(s)
-        for s in ("upcoming", "due", "overdue")
+        func.coalesce(func.sum(case((cases[i], 1), else_=0)), 0).label(s)
+        for i, s in enumerate(("upcoming", "due", "overdue"))
     ]
 
 
-async def _counts(uow: Any, clauses: list[Any], now: datetime) -> WorkCounts:
-    row = (await uow.session.execute(sa_select(*_state_sums(now)).where(*clauses))).one()
+async def _counts(uow: Any, shape: tuple[str, ...], params: dict[str, Any]) -> WorkCounts:
+    stmt = sa_select(*_state_sums()).where(*_clauses(shape, False))
+    row = (await uow.session.execute(stmt, params)).one()
     return WorkCounts(upcoming=int(row.upcoming), due=int(row.due), overdue=int(row.overdue))
 
 
@@ -323,12 +367,13 @@ async def summary(ctx: Context, team: str | None) -> WorkSummary:
     now = ctx.clock()
     async with ctx.uow() as uow:
         user, owner_team = col(WorkItem.assignee_user), col(WorkItem.assignee_team)
+        shape, params = _where(ctx, WorkFilter(case_team=team), now)
         stmt = (
-            sa_select(user, owner_team, *_state_sums(now))
-            .where(*_where(ctx, WorkFilter(case_team=team), now))
+            sa_select(user, owner_team, *_state_sums())
+            .where(*_clauses(shape, False))
             .group_by(user, owner_team)
         )
-        rows = (await uow.session.execute(stmt)).all()
+        rows = (await uow.session.execute(stmt, params)).all()
     out = [
         WorkSummaryRow(
             assignee=Assignee(user=row[0], team=row[1]),
