@@ -56,7 +56,9 @@ class RateLimiter:
             if len(self._windows) >= SWEEP_AT:
                 self._sweep(now)
             window = self._windows[key] = [now, 0.0]
-        reset = max(1, math.ceil(window[0] + WINDOW_SECONDS - now))
+        # Seconds left in the window, 1 to 60: the elapsed time first, so that a window
+        # opened by this request says 60, not 61 (`(start + 60) - start` can round up).
+        reset = min(int(WINDOW_SECONDS), max(1, math.ceil(WINDOW_SECONDS - (now - window[0]))))
         if window[1] >= self.limit:
             return Decision(False, self.limit, 0, reset)
         window[1] += 1

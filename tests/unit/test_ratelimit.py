@@ -43,3 +43,14 @@ def test_a_refused_request_is_not_counted_and_old_windows_are_swept() -> None:
 
 def test_zero_is_no_limit() -> None:
     assert not RateLimiter(0).enabled
+
+
+def test_a_window_just_opened_says_60_seconds_whatever_the_clock() -> None:
+    # At this clock reading (start + 60) - start is 60.000000000000004: the reset was
+    # rounded up to 61, over the window (seen once in CI).
+    clock = Clock()
+    clock.now = 5.872519334961803
+    limiter = RateLimiter(3, clock=clock)
+    assert limiter.hit("a").reset_seconds == 60
+    clock.now += 59.9999
+    assert limiter.hit("a").reset_seconds == 1
