@@ -18,12 +18,13 @@ engine.
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exc
+from sqlalchemy import bindparam, exc, insert, update
 from sqlalchemy.engine import Dialect
 
 
@@ -69,6 +70,24 @@ class Prepared:
         return found
 
 
+@functools.cache
+def insert_of(table: Any, columns: tuple[str, ...]) -> Prepared:
+    """`INSERT INTO table (columns) VALUES (:column, ...)`, compiled once: a row's insert
+    on the driver (one row: `UnitOfWork.run`; several: `UnitOfWork.run_many`)."""
+    return Prepared(insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns}))
+
+
+@functools.cache
+def update_by_id(table: Any, columns: tuple[str, ...]) -> Prepared:
+    """`UPDATE table SET column = :set_column, ... WHERE id = :row_id`, compiled once per
+    set of columns."""
+    return Prepared(
+        update(table)
+        .where(table.c.id == bindparam("row_id", type_=table.c.id.type))
+        .values({c: bindparam(f"set_{c}", type_=table.c[c].type) for c in columns})
+    )
+
+
 def _compile(statement: Any, dialect: Dialect) -> Compiled:
     compiled: Any = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
@@ -99,7 +118,9 @@ def arguments(compiled: Compiled, params: Mapping[str, Any]) -> list[Any]:
     out = []
     for name, default, bind in zip(compiled.names, compiled.defaults, compiled.binds, strict=True):
         value = params[name] if name in params else default
-        out.append(value if bind is None or value is None else bind(value))
+        # None goes through the processor too, as through SQLAlchemy (a JSON column's
+        # None is JSON `null`, as the ORM and Core store it).
+        out.append(value if bind is None else bind(value))
     return out
 
 

@@ -156,6 +156,12 @@ _TAKE_SEQS = (
 )
 
 
+# The same, compiled once, for a unit of work's driver statements on PostgreSQL.
+_TAKE_SEQS_PREPARED = sql.Prepared(_TAKE_SEQS)
+_EVENT_INSERT = sql.insert_of(EVENT_TABLE, EVENT_COLUMNS)
+_AUDIT_INSERT = sql.insert_of(AUDIT_TABLE, tuple(c.key for c in AUDIT_TABLE.columns))
+
+
 async def write_events(session: AsyncSession, events: Sequence[Event | dict[str, Any]]) -> None:
     """Give events (Event objects, or dicts of the events table's columns: what
     `UnitOfWork.emit` makes) their feed positions and add them. The counter row stays
@@ -306,8 +312,8 @@ class UnitOfWork:
                 await self.session.flush()
                 connection = await self.session.connection()
                 self._adapter = (await connection.get_raw_connection()).dbapi_connection
-        elif self._session is not None and (self._session.new or self._session.dirty):
-            await self._session.flush()
+        elif self.has_pending:
+            await self.session.flush()
         adapter = self._adapter
         if adapter._transaction is None and not adapter.autocommit and not self.read_only:
             await adapter._start_transaction()
@@ -317,7 +323,7 @@ class UnitOfWork:
         """The rows of a compiled-once statement: on PostgreSQL fetched on the asyncpg
         connection (app/sql.py), elsewhere through SQLAlchemy."""
         if not self.on_postgresql:
-            return (await core(self.session, prepared.statement, params)).all()
+            return (await self._through_sqlalchemy(prepared.statement, params)).all()
         compiled = prepared.compiled(self.dialect)
         records = await self._fetch(compiled, params or {})
         return sql.rows_of(compiled, records)
@@ -325,9 +331,39 @@ class UnitOfWork:
     async def run(self, prepared: sql.Prepared, params: Mapping[str, Any] | None = None) -> None:
         """Run a compiled-once statement that returns no rows (an INSERT, an UPDATE)."""
         if not self.on_postgresql:
-            await core(self.session, prepared.statement, params)
+            await self._through_sqlalchemy(prepared.statement, params)
             return
         await self._fetch(prepared.compiled(self.dialect), params or {})
+
+    async def run_many(self, prepared: sql.Prepared, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a compiled-once statement once per row of parameters (an INSERT of several
+        rows): on PostgreSQL one asyncpg `executemany` (one prepared statement, the rows
+        pipelined), elsewhere SQLAlchemy's executemany."""
+        if not rows:
+            return
+        if not self.on_postgresql:
+            await self._through_sqlalchemy(prepared.statement, list(rows))
+            return
+        compiled = prepared.compiled(self.dialect)
+        if len(rows) == 1:
+            await self._fetch(compiled, rows[0])
+            return
+        adapter = await self._driver()
+        args = [sql.arguments(compiled, row) for row in rows]
+        dispatch = self.engine.sync_engine.dispatch.before_cursor_execute
+        if dispatch:
+            dispatch(None, None, compiled.sql, [tuple(a) for a in args], None, True)
+        try:
+            await adapter._connection.executemany(compiled.sql, args)
+        except Exception as error:
+            raise sql.translated(error, compiled.sql, args, adapter, self.dialect) from error
+
+    async def _through_sqlalchemy(self, statement: Any, params: Any) -> Any:
+        """Elsewhere than PostgreSQL: the statement through SQLAlchemy on the session's
+        connection, pending ORM changes flushed first (as on the driver)."""
+        if self.has_pending:
+            await self.session.flush()
+        return await core(self.session, statement, params)
 
     async def _fetch(self, compiled: sql.Compiled, params: Mapping[str, Any]) -> Any:
         adapter = await self._driver()
@@ -516,11 +552,21 @@ class UnitOfWork:
 
     async def _write_audits(self) -> None:
         audits, self._audits = self._audits, []
-        await insert_rows(self.session, AUDIT_TABLE, audits)
+        await self.run_many(_AUDIT_INSERT, audits)
 
     async def _write_events(self) -> None:
+        """As `write_events`, with compiled-once statements (on the driver on
+        PostgreSQL): the counter's row stays locked until commit, so seq order is commit
+        order."""
         events, self._events = self._events, []
-        await write_events(self.session, events)
+        if not events:
+            return
+        count = len(events)
+        last = int((await self.rows(_TAKE_SEQS_PREPARED, {"count": count}))[0][0])
+        first = last - count + 1
+        await self.run_many(
+            _EVENT_INSERT, [{**event, "seq": first + n} for n, event in enumerate(events)]
+        )
 
     # --- work items (R18) ----------------------------------------------------------------
 

@@ -220,7 +220,10 @@ async def capture(dsn: str, fixture: dict[str, Any], toks: dict[str, str]) -> di
     def _record(
         _conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool
     ) -> None:
-        seen.append((statement, params))
+        if many:  # an executemany: one statement per row of parameters
+            seen.extend((statement, p) for p in params)
+        else:
+            seen.append((statement, params))
 
     out: dict[str, Any] = {}
     transport = httpx.ASGITransport(app=app)

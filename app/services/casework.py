@@ -13,9 +13,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
 from sqlmodel import col, select
 
+from app import sql
 from app.auth import Principal
 from app.context import Context
 from app.domain.calendar import local_date
@@ -36,7 +36,7 @@ from app.services.common import (
     lock_row_for_change,
     scoped_page,
 )
-from app.uow import UnitOfWork, core, snapshot
+from app.uow import UnitOfWork, snapshot
 
 SUBJECT = "casework_episode"
 CHECKPOINT_KIND = "casework_checkpoint"
@@ -151,7 +151,7 @@ async def get_contact(ctx: Context, episode_id: uuid.UUID, contact_id: uuid.UUID
 
 EPISODES: Any = CaseworkEpisode.__table__  # type: ignore[attr-defined]
 CONTACTS: Any = CaseworkContact.__table__  # type: ignore[attr-defined]
-_INSERT_CONTACT = insert(CONTACTS)
+_INSERT_CONTACT = sql.insert_of(CONTACTS, tuple(c.key for c in CONTACTS.columns))
 
 
 def _worker_or_supervisor(principal: Principal, episode: Any) -> None:
@@ -203,10 +203,11 @@ async def add_contact(
         }
         if decision.checkpoint_reached:
             changes["checkpoint_due_at"] = uow.now
-        await core(
-            uow.session, update(EPISODES).where(EPISODES.c.id == episode.id).values(**changes)
+        await uow.run(
+            sql.update_by_id(EPISODES, tuple(changes)),
+            {"row_id": episode.id, **{f"set_{k}": v for k, v in changes.items()}},
         )
-        await core(uow.session, _INSERT_CONTACT, contact)
+        await uow.run(_INSERT_CONTACT, contact)
         uow.mark_changed()
         read = ContactRead.model_validate(contact)
         uow.record(

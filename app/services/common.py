@@ -161,6 +161,15 @@ def _by_id(model: type[SQLModel]) -> sql.Prepared:
 
 
 @functools.cache
+def _by_id_for_update(model: type[SQLModel]) -> sql.Prepared:
+    """Every column of one row by `:id`, locked (`FOR UPDATE` on PostgreSQL), compiled
+    once."""
+    return sql.Prepared(
+        columns_of(model).where(col(model.id) == bindparam("id")).with_for_update()  # type: ignore[attr-defined]
+    )
+
+
+@functools.cache
 def _with_ids(model: type[SQLModel], kind: str) -> sql.Prepared:
     """One row by `:id` outer-joined to its external ids, compiled once. A person's ids
     are in their own table (`ExternalId`, by `person_id`); every other kind's in
@@ -250,8 +259,8 @@ async def lock_row_for_change(
     """`load_for_change` for a change written with Core statements: the row as a Core row
     of `model`'s table, locked (`FOR UPDATE` on PostgreSQL), with the same checks in the
     same order (404 out of scope, 403 for `op`, then `check`, then 412 on If-Match)."""
-    stmt = columns_of(model).where(col(model.id) == id_).with_for_update()  # type: ignore[attr-defined]
-    row = (await core(uow.session, stmt)).first()
+    rows = await uow.rows(_by_id_for_update(model), {"id": id_})
+    row = rows[0] if rows else None
     column = scope_column(model)
     if row is None or (column is not None and not uow.principal.can_see_team(getattr(row, column))):
         raise NotFound(f"No {what_of(model)} {id_}.")
@@ -300,16 +309,20 @@ async def scoped_page(
 
 @functools.cache
 def _page_statement(
-    model: type[SQLModel], filters: tuple[str, ...], scoped: bool, after: bool, since: bool
+    model: type[SQLModel], filters: tuple[str, ...], scope: str, after: bool, since: bool
 ) -> sql.Prepared:
-    """A keyset page of `model`'s rows for one shape of filter: the caller's teams
-    (`:teams`), `column == :f_<name>` for each filter given, `:since` and `:after`,
-    `:limit` rows. The teams as one array on PostgreSQL, an expanding IN elsewhere."""
+    """A keyset page of `model`'s rows for one shape of filter: the caller's team
+    (`scope` "team": `team = :team`, which the `(team, id)` index serves in the keyset's
+    order) or teams ("teams": one array on PostgreSQL, an expanding IN elsewhere) or
+    every team ("all"); `column == :f_<name>` for each filter given, `:since` and
+    `:after`, `:limit` rows."""
 
     def build(postgresql: bool) -> Any:
         stmt = columns_of(model)
-        if scoped:
-            team = col(model.team)  # type: ignore[attr-defined]
+        team = col(model.team)  # type: ignore[attr-defined]
+        if scope == "team":
+            stmt = stmt.where(team == bindparam("team"))
+        elif scope == "teams":
             stmt = stmt.where(
                 team == any_(bindparam("teams", type_=ARRAY(String())))
                 if postgresql
@@ -338,14 +351,20 @@ async def _page_of_rows(
             errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
         )
     given = {name: value for name, value in equals.items() if value is not None and value != ""}
-    scoped = not uow.principal.works_across_teams
-    prepared = _page_statement(
-        model, tuple(given), scoped, page.after is not None, page.updated_since is not None
-    )
     params: dict[str, Any] = {f"f_{name}": value for name, value in given.items()}
     params["limit"] = page.limit + 1
-    if scoped:
-        params["teams"] = sorted(uow.principal.teams)
+    teams = uow.principal.teams
+    if uow.principal.works_across_teams:
+        scope = "all"
+    elif len(teams) == 1:
+        scope = "team"
+        params["team"] = next(iter(teams))
+    else:
+        scope = "teams"
+        params["teams"] = sorted(teams)
+    prepared = _page_statement(
+        model, tuple(given), scope, page.after is not None, page.updated_since is not None
+    )
     if page.after is not None:
         params["after"] = page.after
     if page.updated_since is not None:
