@@ -45,9 +45,9 @@ class Compiled:
     names: tuple[str, ...]  # the bind parameters, in placeholder order
     defaults: tuple[Any, ...]  # their values in the statement (a literal's), if any
     binds: tuple[Callable[[Any], Any] | None, ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
+    # The result columns that have a processor: (position, processor).
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: type[Any] | None  # the row class, for a statement that returns rows
-    any_result_processing: bool
 
 
 class Prepared:
@@ -106,9 +106,8 @@ def _compile(statement: Any, dialect: Dialect) -> Compiled:
         names=names,
         defaults=defaults,
         binds=binds,
-        results=tuple(results),
+        results=tuple((i, p) for i, p in enumerate(results) if p is not None),
         row=row_class,
-        any_result_processing=any(p is not None for p in results),
     )
 
 
@@ -128,13 +127,19 @@ def rows_of(compiled: Compiled, records: Sequence[Any]) -> list[Any]:
     row = compiled.row
     if row is None:
         return []
-    if not compiled.any_result_processing:
-        return [row(*record) for record in records]
+    make = row._make  # tuple.__new__ of the row class, from any iterable
     results = compiled.results
-    return [
-        row(*[v if p is None or v is None else p(v) for v, p in zip(record, results, strict=True)])
-        for record in records
-    ]
+    if not results:
+        return [make(record) for record in records]
+    out = []
+    for record in records:
+        values = list(record)
+        for i, process in results:
+            value = values[i]
+            if value is not None:
+                values[i] = process(value)
+        out.append(make(values))
+    return out
 
 
 def translated(
