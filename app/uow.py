@@ -98,23 +98,21 @@ def _unnest_insert(table: Any, columns: tuple[str, ...]) -> Any:
     ).bindparams(*(bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in columns))
 
 
-# A read audit's rows (R19) on PostgreSQL: one `INSERT ... SELECT FROM unnest(...)` of
-# fixed text, on the driver (`UnitOfWork.run`).
-_READ_AUDIT = sql.Prepared(
-    _unnest_insert(
-        AUDIT_TABLE,
-        (
-            "id",
-            "occurred_at",
-            "actor_sub",
-            "actor_name",
-            "action",
-            "subject_type",
-            "subject_id",
-            "request_id",
-        ),
-    )
+# A read audit's rows (R19) on PostgreSQL, on the driver (`UnitOfWork.run`): one row
+# (a GET) a plain INSERT, several (a page) one `INSERT ... SELECT FROM unnest(...)` of
+# fixed text.
+_READ_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_sub",
+    "actor_name",
+    "action",
+    "subject_type",
+    "subject_id",
+    "request_id",
 )
+_READ_AUDIT = sql.Prepared(_unnest_insert(AUDIT_TABLE, _READ_COLUMNS))
+_READ_AUDIT_ONE = sql.insert_of(AUDIT_TABLE, _READ_COLUMNS)
 
 
 class Deferred:
@@ -456,40 +454,24 @@ class UnitOfWork:
     async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
         if not keys:
             return
-        if self.on_postgresql:
-            # One statement of fixed text for any number of rows, on the driver.
-            n = len(keys)
-            await self.run(
-                _READ_AUDIT,
-                {
-                    "id": [uuid7() for _ in range(n)],
-                    "occurred_at": [self.now] * n,
-                    "actor_sub": [self.principal.sub] * n,
-                    "actor_name": [self.principal.name] * n,
-                    "action": [k[2] for k in keys],
-                    "subject_type": [k[0] for k in keys],
-                    "subject_id": [k[1] for k in keys],
-                    "request_id": [self.request_id] * n,
-                },
-            )
-            return
-        await insert_rows(
-            self.session,
-            AUDIT_TABLE,
-            [
-                {
-                    "id": uuid7(),
-                    "occurred_at": self.now,
-                    "actor_sub": self.principal.sub,
-                    "actor_name": self.principal.name,
-                    "action": action,
-                    "subject_type": subject_type,
-                    "subject_id": subject_id,
-                    "request_id": self.request_id,
-                }
-                for subject_type, subject_id, action in keys
-            ],
-        )
+        rows = [
+            {
+                "id": uuid7(),
+                "occurred_at": self.now,
+                "actor_sub": self.principal.sub,
+                "actor_name": self.principal.name,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "request_id": self.request_id,
+            }
+            for subject_type, subject_id, action in keys
+        ]
+        if self.on_postgresql and len(rows) > 1:
+            # One statement of fixed text for any number of rows: one array a column.
+            await self.run(_READ_AUDIT, {c: [row[c] for row in rows] for c in _READ_COLUMNS})
+        else:
+            await self.run_many(_READ_AUDIT_ONE, rows)
 
     # --- events -------------------------------------------------------------------------
 
