@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app import contract, errors
+from app import contract, errors, route_guard
 from app.auth import Authenticator
 from app.context import system_clock
 from app.db import make_engine, make_sessionmaker
@@ -191,6 +191,7 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    route_guard.guard_included_routers(app)
     app.mount(
         "/docs/assets",
         StaticFiles(directory=Path(__file__).parent / "static"),
