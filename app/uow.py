@@ -424,20 +424,22 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
     ) -> None:
         self._changed = True
-        self._audits.append(
-            {
-                "id": uuid7(),
-                "occurred_at": self.now,
-                "actor_sub": self.principal.sub,
-                "actor_name": self.principal.name,
-                "action": action,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "before": before,
-                "after": after,
-                "request_id": self.request_id,
-            }
-        )
+        row = self._audit_row(action, subject_type, subject_id)
+        row["before"], row["after"] = before, after
+        self._audits.append(row)
+
+    def _audit_row(self, action: str, subject_type: str, subject_id: uuid.UUID) -> dict[str, Any]:
+        """An audit entry's columns but its snapshots: who, what, when, which request."""
+        return {
+            "id": uuid7(),
+            "occurred_at": self.now,
+            "actor_sub": self.principal.sub,
+            "actor_name": self.principal.name,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "request_id": self.request_id,
+        }
 
     async def audit_reads(self, subject_type: str, ids: Sequence[uuid.UUID], action: str) -> None:
         """An explicit read entry (e.g. `document.content_read`), one row per record, in
@@ -454,19 +456,7 @@ class UnitOfWork:
     async def _insert_reads(self, keys: Sequence[tuple[str, uuid.UUID, str]]) -> None:
         if not keys:
             return
-        rows = [
-            {
-                "id": uuid7(),
-                "occurred_at": self.now,
-                "actor_sub": self.principal.sub,
-                "actor_name": self.principal.name,
-                "action": action,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "request_id": self.request_id,
-            }
-            for subject_type, subject_id, action in keys
-        ]
+        rows = [self._audit_row(action, type_, id_) for type_, id_, action in keys]
         if self.on_postgresql and len(rows) > 1:
             # One statement of fixed text for any number of rows: one array a column.
             await self.run(_READ_AUDIT, {c: [row[c] for row in rows] for c in _READ_COLUMNS})
