@@ -32,9 +32,16 @@ class Page(BaseModel, Generic[T]):
 
 
 def encode_cursor(key: uuid.UUID | int) -> str:
-    value: Any = key.hex if isinstance(key, uuid.UUID) else key
-    raw = json.dumps({"k": value}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """`{"k": <hex of the id, or the sequence number>}` as compact JSON, base64url without
+    padding. Formatted directly (a hex string needs no escaping; an int is its digits):
+    the same bytes as `json.dumps`, at a fraction of its cost (a feed page encodes 200)."""
+    if isinstance(key, uuid.UUID):
+        raw = f'{{"k":"{key.hex}"}}'
+    elif isinstance(key, int) and not isinstance(key, bool):
+        raw = f'{{"k":{int(key)}}}'
+    else:
+        raw = json.dumps({"k": key}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> Any:

@@ -307,6 +307,33 @@ async def scoped_page(
     return await fetch_page(uow.session, stmt, key, page, rows_of=model if rows else None)
 
 
+def team_scope(principal: Principal, params: dict[str, Any]) -> str:
+    """The shape of the caller's team scope for a compiled-once statement (`team_clause`):
+    "all" for cross-team roles, "team" for one team (`:team`), else "teams" (`:teams`);
+    the values go into `params`."""
+    teams = principal.teams
+    if principal.works_across_teams:
+        return "all"
+    if len(teams) == 1:
+        params["team"] = next(iter(teams))
+        return "team"
+    params["teams"] = sorted(teams)
+    return "teams"
+
+
+def team_clause(column: Any, scope: str, postgresql: bool) -> Any:
+    """`column` within the caller's team scope (`team_scope`), or None for "all": one team
+    as `= :team` (the form a `(team, id)` index serves in its order), several as one
+    array on PostgreSQL (`= ANY(:teams)`) and an expanding IN elsewhere."""
+    if scope == "team":
+        return column == bindparam("team")
+    if scope == "teams":
+        if postgresql:
+            return column == any_(bindparam("teams", type_=ARRAY(String())))
+        return column.in_(bindparam("teams", expanding=True))
+    return None
+
+
 @functools.cache
 def _page_statement(
     model: type[SQLModel], filters: tuple[str, ...], scope: str, after: bool, since: bool
@@ -319,15 +346,9 @@ def _page_statement(
 
     def build(postgresql: bool) -> Any:
         stmt = columns_of(model)
-        team = col(model.team)  # type: ignore[attr-defined]
-        if scope == "team":
-            stmt = stmt.where(team == bindparam("team"))
-        elif scope == "teams":
-            stmt = stmt.where(
-                team == any_(bindparam("teams", type_=ARRAY(String())))
-                if postgresql
-                else team.in_(bindparam("teams", expanding=True))
-            )
+        clause = team_clause(col(model.team), scope, postgresql)  # type: ignore[attr-defined]
+        if clause is not None:
+            stmt = stmt.where(clause)
         for name in filters:
             stmt = stmt.where(col(getattr(model, name)) == bindparam(f"f_{name}"))
         if since:
@@ -353,15 +374,7 @@ async def _page_of_rows(
     given = {name: value for name, value in equals.items() if value is not None and value != ""}
     params: dict[str, Any] = {f"f_{name}": value for name, value in given.items()}
     params["limit"] = page.limit + 1
-    teams = uow.principal.teams
-    if uow.principal.works_across_teams:
-        scope = "all"
-    elif len(teams) == 1:
-        scope = "team"
-        params["team"] = next(iter(teams))
-    else:
-        scope = "teams"
-        params["teams"] = sorted(teams)
+    scope = team_scope(uow.principal, params)
     prepared = _page_statement(
         model, tuple(given), scope, page.after is not None, page.updated_since is not None
     )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 
+from app import sql
 from app.context import Context
 from app.models import Event
 from app.pagination import PageParams, encode_cursor
-from app.services.common import columns_of, fetch_page
+from app.problems import ValidationFailed
+from app.services.common import columns_of, team_clause, team_scope
 
 
 def _read(event: Any) -> dict[str, Any]:
@@ -42,17 +45,68 @@ async def list_events(
     subject_id: uuid.UUID | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the feed: items as `EventRead` validates them (the router dumps the
-    page once, `app.routers.http.page_json`)."""
+    page once, `app.routers.http.page_json`). The statement is compiled once per shape
+    of filter (`_page_statement`); its rows are noted for the read audit (R19: the
+    person-scoped subjects of the page's events, `feed_read`)."""
     async with ctx.uow() as uow:
-        stmt = columns_of(Event)
-        p = ctx.principal
-        if not p.works_across_teams:
-            stmt = stmt.where(or_(col(Event.team).is_(None), col(Event.team).in_(sorted(p.teams))))
+        if page.after is not None and isinstance(page.after, uuid.UUID):
+            raise ValidationFailed(
+                "The cursor is not one this list gave out.",
+                errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+            )
+        params: dict[str, Any] = {"limit": page.limit + 1}
+        scope = team_scope(ctx.principal, params)
         if type_prefix:
-            stmt = stmt.where(col(Event.type).startswith(type_prefix, autoescape=True))
+            params["type_pattern"] = _like_prefix(type_prefix)
         if subject_type:
-            stmt = stmt.where(col(Event.subject_type) == subject_type)
+            params["subject_type"] = subject_type
         if subject_id is not None:
-            stmt = stmt.where(col(Event.subject_id) == subject_id)
-        rows, next_cursor = await fetch_page(uow.session, stmt, col(Event.seq), page, rows_of=Event)
-        return [_read(e) for e in rows], next_cursor
+            params["subject_id"] = subject_id
+        if page.after is not None:
+            params["after"] = page.after
+        prepared = _page_statement(
+            scope,
+            bool(type_prefix),
+            bool(subject_type),
+            subject_id is not None,
+            page.after is not None,
+        )
+        found = await uow.rows(prepared, params)
+        shown = found[: page.limit]
+        uow.reads.listed_page(shown, Event)
+        more = len(found) > page.limit
+        return [_read(e) for e in shown], encode_cursor(shown[-1].seq) if more else None
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern for "starts with `prefix`", its wildcards escaped with "/" (as
+    SQLAlchemy's `startswith(..., autoescape=True)`)."""
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+@functools.cache
+def _page_statement(
+    scope: str, type_prefix: bool, subject_type: bool, subject_id: bool, after: bool
+) -> sql.Prepared:
+    """A page of the feed for one shape of filter: the caller's teams (events of no team
+    are everyone's), `:type_pattern`, `:subject_type`, `:subject_id`, `:after`, `:limit`
+    events in `seq` order."""
+
+    def build(postgresql: bool) -> Any:
+        stmt = columns_of(Event)
+        team = col(Event.team)
+        clause = team_clause(team, scope, postgresql)
+        if clause is not None:
+            stmt = stmt.where(or_(team.is_(None), clause))
+        if type_prefix:
+            stmt = stmt.where(col(Event.type).like(bindparam("type_pattern"), escape="/"))
+        if subject_type:
+            stmt = stmt.where(col(Event.subject_type) == bindparam("subject_type"))
+        if subject_id:
+            stmt = stmt.where(col(Event.subject_id) == bindparam("subject_id"))
+        seq = col(Event.seq)
+        if after:
+            stmt = stmt.where(seq > bindparam("after"))
+        return stmt.order_by(seq).limit(bindparam("limit"))
+
+    return sql.Prepared(build(False), postgresql=build(True))

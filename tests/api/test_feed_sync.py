@@ -71,6 +71,15 @@ async def test_feed_filters_type_prefix_and_subject(api: Api) -> None:
 
     # a prefix is literal: wildcards match nothing
     assert await _all_events(admin, after=cursor, type="%") == []
+    assert await _all_events(admin, after=cursor, type="p_rson.") == []
+    # the caller's teams: one team, or several, and events of no team are everyone's
+    for teams in ([team], [team, unique_team()]):
+        scoped = await _all_events(api.as_("practitioner", teams=teams), after=cursor)
+        assert {one["id"], two["id"]} <= {e["subject"]["id"] for e in scoped}
+    assert not {one["id"], two["id"]} & {
+        e["subject"]["id"]
+        for e in await _all_events(api.as_("practitioner", teams=[unique_team()]), after=cursor)
+    }
     assert_problem(
         await admin.get("/v1/events", params={"subject_id": "nope"}), 422, "validation_error"
     )
