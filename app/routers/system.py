@@ -76,6 +76,9 @@ async def swagger_ui() -> HTMLResponse:
         swagger_js_url="/docs/assets/swagger-ui-bundle.js",
         swagger_css_url="/docs/assets/swagger-ui.css",
         swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        # No badge from validator.swagger.io: the page would send the contract's URL to a
+        # third party, and offline a browser waits on it (a headless screenshot hung).
+        swagger_ui_parameters={"validatorUrl": None},
     )
 
 

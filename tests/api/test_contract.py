@@ -146,3 +146,8 @@ async def test_docs_and_redoc_are_served_offline(api: Api) -> None:
     redoc = await api.http.get("/redoc")
     assert redoc.status_code == 200 and "/docs/assets/redoc.standalone.js" in redoc.text
     assert (await api.http.get("/docs/assets/redoc.standalone.js")).status_code == 200
+    # Nothing from elsewhere: no fonts, no validator badge (Swagger UI's default sends the
+    # contract's URL to validator.swagger.io)
+    for page in (docs, redoc):
+        assert "http://" not in page.text and "https://" not in page.text
+    assert '"validatorUrl": null' in docs.text
