@@ -59,11 +59,7 @@ async def fetch_page(
         entity: Any = rows_of or stmt.column_descriptions[0]["entity"]
         stmt = stmt.where(col(entity.updated_at) >= page.updated_since)
     if page.after is not None:
-        if isinstance(page.after, uuid.UUID) != _uuid_keyed(key):
-            raise ValidationFailed(
-                "The cursor is not one this list gave out.",
-                errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
-            )
+        check_cursor(page, uuid_keyed=_uuid_keyed(key))
         stmt = stmt.where(key > page.after)
     if rows_of is not None:
         found = (await core(session, stmt.order_by(key).limit(page.limit + 1))).all()
@@ -83,6 +79,28 @@ async def fetch_page(
         return rows, encode_cursor(getattr(last, key.key))
     read_audit.listed(session.sync_session, rows)
     return rows, None
+
+
+def check_cursor(page: PageParams, *, uuid_keyed: bool) -> None:
+    """422 for a cursor of the other kind of list (an id's where a sequence's is
+    wanted, or the reverse)."""
+    if page.after is not None and isinstance(page.after, uuid.UUID) != uuid_keyed:
+        raise ValidationFailed(
+            "The cursor is not one this list gave out.",
+            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+        )
+
+
+def listed_page(
+    uow: UnitOfWork, found: Sequence[Any], page: PageParams, model: Any, key: str
+) -> tuple[Sequence[Any], str | None]:
+    """A page of Core rows fetched with one look-ahead row: the rows given out, noted as
+    a list read (R19; the look-ahead row is not given out, so not audited), and the next
+    cursor (of `key`) if there are more."""
+    shown = found[: page.limit]
+    uow.reads.listed_page(shown, model)
+    more = len(found) > page.limit
+    return shown, encode_cursor(getattr(shown[-1], key)) if more else None
 
 
 def _uuid_keyed(key: Any) -> bool:
@@ -366,11 +384,7 @@ async def _page_of_rows(
 ) -> tuple[Sequence[Any], str | None]:
     """`scoped_page` of Core rows, its statement compiled once per shape; the page's
     rows noted as a list read (R19), the look-ahead row not."""
-    if page.after is not None and not isinstance(page.after, uuid.UUID):
-        raise ValidationFailed(
-            "The cursor is not one this list gave out.",
-            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
-        )
+    check_cursor(page, uuid_keyed=True)
     given = {name: value for name, value in equals.items() if value is not None and value != ""}
     params: dict[str, Any] = {f"f_{name}": value for name, value in given.items()}
     params["limit"] = page.limit + 1
@@ -382,8 +396,4 @@ async def _page_of_rows(
         params["after"] = page.after
     if page.updated_since is not None:
         params["since"] = page.updated_since
-    found = await uow.rows(prepared, params)
-    shown = found[: page.limit]
-    uow.reads.listed_page(shown, model)
-    more = len(found) > page.limit
-    return shown, encode_cursor(shown[-1].id) if more else None
+    return listed_page(uow, await uow.rows(prepared, params), page, model, "id")

@@ -13,8 +13,7 @@ from app import sql
 from app.context import Context
 from app.models import Event
 from app.pagination import PageParams, encode_cursor
-from app.problems import ValidationFailed
-from app.services.common import columns_of, team_clause, team_scope
+from app.services.common import check_cursor, columns_of, listed_page, team_clause, team_scope
 
 
 def _read(event: Any) -> dict[str, Any]:
@@ -49,11 +48,7 @@ async def list_events(
     of filter (`_page_statement`); its rows are noted for the read audit (R19: the
     person-scoped subjects of the page's events, `feed_read`)."""
     async with ctx.uow() as uow:
-        if page.after is not None and isinstance(page.after, uuid.UUID):
-            raise ValidationFailed(
-                "The cursor is not one this list gave out.",
-                errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
-            )
+        check_cursor(page, uuid_keyed=False)
         params: dict[str, Any] = {"limit": page.limit + 1}
         scope = team_scope(ctx.principal, params)
         if type_prefix:
@@ -71,11 +66,8 @@ async def list_events(
             subject_id is not None,
             page.after is not None,
         )
-        found = await uow.rows(prepared, params)
-        shown = found[: page.limit]
-        uow.reads.listed_page(shown, Event)
-        more = len(found) > page.limit
-        return [_read(e) for e in shown], encode_cursor(shown[-1].seq) if more else None
+        shown, next_cursor = listed_page(uow, await uow.rows(prepared, params), page, Event, "seq")
+        return [_read(e) for e in shown], next_cursor
 
 
 def _like_prefix(prefix: str) -> str:
